@@ -1,0 +1,201 @@
+"""Registry → :class:`Api`, through Pydantic's JSON schema.
+
+Params models are read in validation mode (what the service accepts), result models in
+serialization mode (what it sends). Pydantic resolves nesting into ``$defs``; each def
+becomes one named model or enum, every other schema an anonymous type expression.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
+from ..naming import type_name
+from ..registry import Handler, HandlerDefinitionError, source_location
+from .model import (
+    Api,
+    Array,
+    EnumModel,
+    Field,
+    Literal,
+    Map,
+    Method,
+    NO_DEFAULT,
+    Nullable,
+    ObjectModel,
+    Ref,
+    Scalar,
+    Tuple,
+    TypeRef,
+    Union,
+)
+
+_STRING_FORMATS = {
+    "date-time": "datetime",
+    "date": "date",
+    "time": "time",
+    "duration": "duration",
+    "uuid": "uuid",
+    "binary": "bytes",
+}
+
+
+class _Schema(GenerateJsonSchema):
+    """Pydantic's generator with a distinct form for Decimal.
+
+    Pydantic describes Decimal as ``number | string``, which cannot be told apart from
+    a real union; on the wire (JSON mode) a Decimal is a string, so say so.
+    """
+
+    def decimal_schema(self, schema: Any) -> Any:
+        return {"type": "string", "format": "decimal"}
+
+
+class SchemaError(Exception):
+    """A model uses a type no SDK can express; names the model and field."""
+
+
+def parse_api(handlers: Iterable[Handler]) -> Api:
+    handlers = sorted(handlers, key=lambda h: h.method)
+    keys: list[tuple[Any, Any]] = []
+    for h in handlers:
+        keys.append((h.params_model, "validation"))
+        keys.append((h.result_model, "serialization"))
+    try:
+        refs, schema = models_json_schema(
+            keys, ref_template="#/$defs/{model}", schema_generator=_Schema
+        )
+    except Exception as exc:  # PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, ...
+        raise _schema_failure(handlers, exc) from None
+    defs: dict[str, Any] = schema.get("$defs", {})
+    names = _assign_names(defs)
+    converter = _Converter(defs, names)
+
+    methods = []
+    for h in handlers:
+        params = names[_ref_name(refs[(h.params_model, "validation")]["$ref"])]
+        result = names[_ref_name(refs[(h.result_model, "serialization")]["$ref"])]
+        methods.append(Method(h.method, params, result, h.doc, h.requires_auth))
+
+    models: list[ObjectModel] = []
+    enums: list[EnumModel] = []
+    for def_name in sorted(defs, key=lambda d: names[d]):
+        item = converter.definition(def_name)
+        (enums if isinstance(item, EnumModel) else models).append(item)
+    return Api(tuple(methods), tuple(models), tuple(enums))
+
+
+def _schema_failure(handlers: list[Handler], exc: Exception) -> HandlerDefinitionError:
+    # Find the handler whose models fail on their own, to name the right place.
+    for h in handlers:
+        for model, mode in ((h.params_model, "validation"), (h.result_model, "serialization")):
+            try:
+                model.model_json_schema(mode=mode, schema_generator=_Schema)
+            except Exception as own:
+                return HandlerDefinitionError(
+                    source_location(model),
+                    f"model {model.__name__!r} (used by {h.method!r})",
+                    f"Pydantic cannot make a JSON schema of it: {own}".strip(),
+                    "use JSON-compatible field types, or a custom type with "
+                    "__get_pydantic_json_schema__",
+                )
+    return HandlerDefinitionError("<models>", "the handlers' models", str(exc), "see above")
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def _assign_names(defs: dict[str, Any]) -> dict[str, str]:
+    """Schema def name → the identifier every SDK uses, unique and readable.
+
+    A model is named after its class (the schema title). Where several defs share a
+    title (same class name in two modules, or a model whose input and output forms
+    differ), each keeps Pydantic's qualified def name ("pkg__mod__Task", "Task-Input").
+    """
+    by_title: dict[str, list[str]] = {}
+    for def_name in sorted(defs):
+        by_title.setdefault(type_name(defs[def_name].get("title") or def_name), []).append(def_name)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for title, group in sorted(by_title.items()):
+        for def_name in group:
+            base = title if len(group) == 1 else type_name(def_name)
+            candidate, n = base, 2
+            while candidate in taken:
+                candidate, n = f"{base}{n}", n + 1
+            taken.add(candidate)
+            names[def_name] = candidate
+    return names
+
+
+class _Converter:
+    def __init__(self, defs: dict[str, Any], names: dict[str, str]) -> None:
+        self.defs = defs
+        self.names = names
+
+    def definition(self, def_name: str) -> ObjectModel | EnumModel:
+        s = self.defs[def_name]
+        name = self.names[def_name]
+        description = (s.get("description") or "").strip()
+        if "enum" in s:
+            return EnumModel(name, tuple(s["enum"]), description)
+        if s.get("type") != "object" or "properties" not in s and "additionalProperties" in s:
+            raise SchemaError(f"model {name}: a top-level schema of {s.get('type')!r} is not supported")
+        required = set(s.get("required", ()))
+        fields = []
+        for prop, ps in s.get("properties", {}).items():
+            where = f"model {name}, field {prop!r}"
+            fields.append(
+                Field(
+                    name=prop,
+                    type=self.type(ps, where),
+                    required=prop in required,
+                    description=(ps.get("description") or "").strip(),
+                    default=ps["default"] if "default" in ps else NO_DEFAULT,
+                )
+            )
+        return ObjectModel(name, tuple(fields), description)
+
+    def type(self, s: dict[str, Any], where: str) -> TypeRef:
+        if "$ref" in s:
+            return Ref(self.names[_ref_name(s["$ref"])])
+        if "allOf" in s and len(s["allOf"]) == 1:
+            return self.type(s["allOf"][0], where)
+        variants = s.get("anyOf") or s.get("oneOf")
+        if variants:
+            discriminator = (s.get("discriminator") or {}).get("propertyName")
+            nullable = any(v.get("type") == "null" for v in variants)
+            rest = [self.type(v, where) for v in variants if v.get("type") != "null"]
+            inner: TypeRef = rest[0] if len(rest) == 1 else Union(tuple(rest), discriminator)
+            return Nullable(inner) if nullable else inner
+        if "const" in s:
+            return Literal((s["const"],))
+        if "enum" in s:
+            return Literal(tuple(s["enum"]))
+        kind = s.get("type")
+        if kind is None and not (set(s) - {"title", "description", "default", "examples"}):
+            return Scalar("any")
+        if isinstance(kind, list):
+            raise SchemaError(f"{where}: multi-type schema {kind!r} is not supported")
+        if kind == "string":
+            fmt = s.get("format")
+            if fmt == "decimal":
+                return Scalar("decimal")
+            return Scalar(_STRING_FORMATS.get(fmt, "string"))
+        if kind in ("integer", "number", "boolean"):
+            return Scalar(kind)
+        if kind == "null":
+            return Nullable(Scalar("any"))
+        if kind == "array":
+            if "prefixItems" in s:
+                return Tuple(tuple(self.type(i, where) for i in s["prefixItems"]))
+            items = s.get("items", {})
+            return Array(self.type(items, where), unique=bool(s.get("uniqueItems")))
+        if kind == "object":
+            if "properties" in s:
+                raise SchemaError(f"{where}: inline object schemas are not supported; use a model")
+            extra = s.get("additionalProperties", True)
+            return Map(Scalar("any") if extra is True else self.type(extra, where))
+        raise SchemaError(f"{where}: schema {s!r} has no SDK mapping")

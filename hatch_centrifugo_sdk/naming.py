@@ -1,0 +1,173 @@
+"""Every naming rule of every SDK, in one place: word splitting, cases, reserved words.
+
+Renderers never invent names; they ask here, so the three SDKs stay predictable and a
+collision is found once, before anything is written.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from typing import Callable, Iterable
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[A-Z]")
+
+
+def words(text: str) -> list[str]:
+    """``"tasks.get_stats"`` → tasks, get, stats; ``"getHTTPResponse"`` → get, HTTP, Response."""
+    return [w for chunk in re.split(r"[^0-9A-Za-z]+", text) for w in _WORD.findall(chunk)]
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def type_name(text: str) -> str:
+    """The neutral type name all SDKs start from: PascalCase, never starting with a digit."""
+    name = "".join(_cap(w) for w in words(text)) or "Model"
+    return name if not name[0].isdigit() else f"T{name}"
+
+
+def snake(text: str) -> str:
+    return "_".join(w.lower() for w in words(text))
+
+
+def camel(text: str) -> str:
+    parts = words(text)
+    if not parts:
+        return ""
+    return parts[0].lower() + "".join(w.lower().capitalize() for w in parts[1:])
+
+
+# Go's common initialisms (golint's list, plus a few API staples).
+GO_INITIALISMS = frozenset(
+    """acl api ascii cpu css dns eof guid html http https id ip json lhs qps ram rhs rpc sla
+    smtp sql ssh tcp tls ttl udp ui uid uuid uri url utf8 vm xml xmpp xsrf xss""".split()
+)
+
+
+def go_pascal(text: str) -> str:
+    out = "".join(w.upper() if w.lower() in GO_INITIALISMS else _cap(w.lower() if w.isupper() else w) for w in words(text))
+    return out if out and not out[0].isdigit() else f"X{out}"
+
+
+# ---------------------------------------------------------------------------
+# Reserved names per language: keywords, builtins, and the names the SDK itself uses.
+
+PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+PYTHON_SDK_NAMES = frozenset(
+    """Any Optional List Dict Literal Union Annotated Field BaseModel ConfigDict RootModel
+    datetime date time timedelta UUID Decimal Enum IntEnum StrEnum TYPE_CHECKING
+    APIClient CentrifugoRPCClient RpcError API_HASH SDK_VERSION annotations""".split()
+)
+# Attributes of pydantic.BaseModel that a field must not shadow.
+PYDANTIC_ATTRS = frozenset(
+    """copy dict json parse_obj parse_raw parse_file from_orm construct schema schema_json validate
+    update_forward_refs fields model_config model_fields model_computed_fields""".split()
+)
+
+TS_RESERVED = frozenset(
+    """break case catch class const continue debugger default delete do else enum export extends
+    false finally for function if import in instanceof new null return super switch this throw
+    true try typeof var void while with yield let static implements interface package private
+    protected public await any boolean number string symbol never unknown object undefined bigint
+    type of as async declare keyof readonly require module namespace abstract constructor get set
+    Array Record Promise Error Date Map Set Object String Number Boolean Symbol Function JSON Math
+    Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket
+    Centrifuge APIClient RpcError API_HASH SDK_VERSION""".split()
+)
+
+GO_RESERVED = frozenset(
+    """break case chan const continue default defer else fallthrough for func go goto if import
+    interface map package range return select struct switch type var
+    any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64
+    rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil append cap clear close
+    complex copy delete imag len make max min new panic print println real recover
+    context json errors fmt time centrifuge sync
+    Client API Config RPCError Option NewClient APIHash SDKVersion""".split()
+)
+
+
+def _avoid(name: str, reserved: frozenset[str], suffix: str) -> str:
+    return f"{name}{suffix}" if name in reserved else name
+
+
+# Types (models and enums) ------------------------------------------------------
+
+def python_type(name: str) -> str:
+    return _avoid(name, PYTHON_RESERVED | PYTHON_SDK_NAMES, "Model")
+
+
+def ts_type(name: str) -> str:
+    return _avoid(name, TS_RESERVED, "Model")
+
+
+def go_type(name: str) -> str:
+    return _avoid(go_pascal(name) if name else "Model", GO_RESERVED, "Model")
+
+
+# Methods ----------------------------------------------------------------------
+
+def python_method(wire: str) -> str:
+    return _avoid(snake(wire) or "call_", PYTHON_RESERVED | {"close", "connect", "call", "rpc"}, "_")
+
+
+def ts_method(wire: str) -> str:
+    return _avoid(camel(wire), TS_RESERVED | {"call", "rpc", "connect", "close"}, "_")
+
+
+def go_method(wire: str) -> str:
+    return _avoid(go_pascal(wire), frozenset({"Call", "RPC", "Connect", "Close"}), "Method")
+
+
+# Fields -----------------------------------------------------------------------
+
+_PY_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TS_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def python_field(wire: str) -> str:
+    """A valid, non-shadowing attribute name; the model keeps ``wire`` as the alias."""
+    name = wire if _PY_IDENT.match(wire) else snake(wire)
+    if not name or name[0].isdigit():
+        name = f"f_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in PYDANTIC_ATTRS or name.startswith("model_"):
+        name = f"{name}_"
+    return name
+
+
+def ts_property(wire: str) -> str:
+    """The property key as written in an interface: the wire name, quoted when needed."""
+    import json
+
+    return wire if _TS_IDENT.match(wire) else json.dumps(wire, ensure_ascii=False)
+
+
+def go_field(wire: str) -> str:
+    return go_pascal(wire) if words(wire) else "Field"
+
+
+# Enum members -----------------------------------------------------------------
+
+def enum_member(value: str | int) -> str:
+    """``"in-progress"`` → ``IN_PROGRESS``; ``2`` → ``VALUE_2``; neutral, uppercased."""
+    text = snake(str(value)).upper()
+    if not text or text[0].isdigit():
+        text = f"VALUE_{text}" if text else "EMPTY"
+    return text
+
+
+# Collisions -------------------------------------------------------------------
+
+def unique(names: Iterable[str], suffix: Callable[[str, int], str] = lambda n, i: f"{n}{i}") -> list[str]:
+    """Make a list of derived names unique by numbering repeats, in order (stable)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, i = name, 2
+        while candidate in seen:
+            candidate, i = suffix(name, i), i + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out

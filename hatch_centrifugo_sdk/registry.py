@@ -1,0 +1,203 @@
+"""The ``@websocket_rpc`` decorator and the registry of handlers it fills.
+
+Every rule a handler must follow is checked here, at decoration time, so a mistake
+surfaces where it was made (file:line) instead of as a broken SDK later.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Iterator, TypeVar
+
+from pydantic import BaseModel
+
+METHOD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+class HandlerDefinitionError(TypeError):
+    """A handler or its models break a rule; the message names the place and the fix."""
+
+    def __init__(self, location: str, subject: str, rule: str, fix: str) -> None:
+        self.location = location
+        self.subject = subject
+        self.rule = rule
+        self.fix = fix
+        super().__init__(f"{location}: {subject}: {rule}\n  fix: {fix}")
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One registered RPC method."""
+
+    method: str
+    func: Callable[..., Awaitable[BaseModel]]
+    params_model: type[BaseModel]
+    result_model: type[BaseModel]
+    requires_auth: bool
+    timeout: float | None
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def location(self) -> str:
+        return source_location(self.func)
+
+
+def source_location(obj: Any) -> str:
+    """``file:line`` of a function or class, as precise as Python can tell."""
+    target = inspect.unwrap(obj)
+    try:
+        file = inspect.getsourcefile(target) or inspect.getfile(target)
+    except TypeError:
+        return f"<{getattr(target, '__module__', '?')}>"
+    try:
+        line = inspect.getsourcelines(target)[1]
+    except (OSError, TypeError):
+        line = getattr(getattr(target, "__code__", None), "co_firstlineno", 0)
+    return f"{file}:{line}"
+
+
+class Registry:
+    """Method name → handler. Iteration is sorted by method name (stable output)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def __iter__(self) -> Iterator[Handler]:
+        return iter(sorted(self._handlers.values(), key=lambda h: h.method))
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+    def __contains__(self, method: object) -> bool:
+        return method in self._handlers
+
+    def get(self, method: str) -> Handler | None:
+        return self._handlers.get(method)
+
+    def clear(self) -> None:
+        self._handlers.clear()
+
+    def add(self, handler: Handler) -> None:
+        existing = self._handlers.get(handler.method)
+        if existing is not None and not _same_definition(existing.func, handler.func):
+            raise HandlerDefinitionError(
+                handler.location,
+                f"handler {handler.func.__qualname__!r} ({handler.method!r})",
+                f"method name {handler.method!r} is already registered by "
+                f"{existing.func.__qualname__!r} at {existing.location}",
+                "give one of the two handlers another method name",
+            )
+        self._handlers[handler.method] = handler
+
+    def rpc(
+        self, method: str, *, requires_auth: bool = False, timeout: float | None = None
+    ) -> Callable[[F], F]:
+        def decorate(func: F) -> F:
+            self.add(inspect_handler(method, func, requires_auth=requires_auth, timeout=timeout))
+            return func
+
+        return decorate
+
+
+def _same_definition(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
+    # A module imported twice (e.g. as a script and as a package) registers the same
+    # function again; that is a re-registration, not a clash.
+    return (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__) or (
+        a.__code__.co_filename == b.__code__.co_filename
+        and a.__code__.co_firstlineno == b.__code__.co_firstlineno
+    )
+
+
+def inspect_handler(
+    method: str, func: Callable[..., Any], *, requires_auth: bool = False, timeout: float | None = None
+) -> Handler:
+    """Check one handler against every rule and describe it."""
+    where = source_location(func)
+    name = getattr(func, "__qualname__", repr(func))
+    subject = f"handler {name!r} ({method!r})"
+
+    def fail(rule: str, fix: str) -> HandlerDefinitionError:
+        return HandlerDefinitionError(where, subject, rule, fix)
+
+    if not isinstance(method, str) or not METHOD_NAME.match(method):
+        raise fail(
+            f"method name {method!r} is not valid",
+            "use dot-separated identifiers such as 'tasks.get_stats' "
+            "(letters, digits, underscores; each part starts with a letter; no ':')",
+        )
+    if not inspect.iscoroutinefunction(func):
+        raise fail("handlers must be async", f"declare it as 'async def {getattr(func, '__name__', name)}(conn, params: ...) -> ...'")
+    params = list(inspect.signature(func).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) != 2 or len(params) != 2:
+        raise fail(
+            f"a handler takes exactly two parameters (conn, params), this one takes "
+            f"({', '.join(p.name for p in params)})",
+            "write it as 'async def handler(conn, params: ParamsModel) -> ResultModel'",
+        )
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception as exc:  # NameError for an undefined forward reference, and friends
+        raise fail(
+            f"its type hints cannot be resolved ({exc})",
+            "define or import the models before the handler",
+        ) from None
+    params_name = positional[1].name
+    params_model = hints.get(params_name)
+    if params_model is None:
+        raise fail(
+            f"parameter {params_name!r} has no type hint; type hints drive code generation",
+            f"annotate it with a Pydantic model: '{params_name}: MyParams'",
+        )
+    if not _is_model(params_model):
+        raise fail(
+            f"parameter {params_name!r} is annotated {_show(params_model)}, not a Pydantic model",
+            "wrap the parameters in a 'class ...Params(BaseModel)'",
+        )
+    result_model = hints.get("return")
+    if result_model is None:
+        raise fail(
+            "the return type hint is missing; type hints drive code generation",
+            "annotate the result with a Pydantic model: '-> MyResult'",
+        )
+    if not _is_model(result_model):
+        raise fail(
+            f"the return type is {_show(result_model)}, not a Pydantic model",
+            "return a 'class ...Result(BaseModel)'",
+        )
+    if timeout is not None and not timeout > 0:
+        raise fail(f"timeout={timeout!r} is not a positive number of seconds", "pass timeout=5.0 or leave it out")
+    return Handler(method, func, params_model, result_model, requires_auth, timeout)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel) and not getattr(
+        tp, "__pydantic_generic_metadata__", {}
+    ).get("parameters")
+
+
+def _show(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+default_registry = Registry()
+
+
+def websocket_rpc(
+    method: str, *, requires_auth: bool = False, timeout: float | None = None
+) -> Callable[[F], F]:
+    """Register an async handler ``async def f(conn, params: P) -> R`` as RPC ``method``.
+
+    The function is returned unchanged, so tests can call it directly.
+    ``requires_auth=True`` refuses anonymous connections; ``timeout`` (seconds)
+    overrides the endpoint's default handler timeout.
+    """
+    return default_registry.rpc(method, requires_auth=requires_auth, timeout=timeout)

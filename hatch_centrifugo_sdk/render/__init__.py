@@ -1,0 +1,54 @@
+"""One renderer per language: ``render(api, sdk) -> {relative path: text}``.
+
+Renderers are pure: same input, same files, byte for byte. Templates under
+``sdk_templates/<language>/`` hold the layout; the renderer module maps IR types to the
+language's types and computes every value the templates show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+LANGUAGES = ("python", "typescript", "go")
+
+
+@dataclass(frozen=True)
+class SdkInfo:
+    """What one SDK is called and versioned as."""
+
+    service_name: str  # the service's distribution name, e.g. "sample-service"
+    service_version: str  # the service's PEP 440 version
+    api_hash: str  # Api.hash, embedded in every SDK
+    version: str  # this SDK's version: PEP 440 for Python, SemVer for npm and Go
+    package_name: str  # Python distribution name / npm package name / Go module path
+    import_name: str  # Python import package / npm name again / Go package name
+
+
+def templates_dir() -> Path:
+    """``sdk_templates/``: inside the installed package, or at the repository root."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "sdk_templates", here.parent / "sdk_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("sdk_templates/ not found next to hatch_centrifugo_sdk")
+
+
+@lru_cache(maxsize=None)
+def environment(language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / language)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    return env
+
+
+def render_template(language: str, name: str, **context: object) -> str:
+    return environment(language).get_template(name).render(**context)
