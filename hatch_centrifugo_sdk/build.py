@@ -1,0 +1,195 @@
+"""From handler modules to packaged SDKs: discover → parse → render → package → publish atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import naming
+from .config import Config
+from .discovery import import_handlers
+from .ir import Api
+from .ir.parser import parse_api
+from .registry import HandlerDefinitionError
+from .render import SdkInfo
+from .versions import go_major_suffix, to_semver
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    name: str
+    version: str  # PEP 440, from whatever version source hatch uses
+
+
+@dataclass(frozen=True)
+class Artifact:
+    language: str
+    path: str  # relative to the output folder
+    package: str
+    version: str
+    sha256: str
+
+
+def load_api(project: Project, config: Config) -> Api:
+    handlers = import_handlers(config.modules, project.root)
+    if not handlers:
+        raise HandlerDefinitionError(
+            "modules",
+            "the handler modules",
+            f"importing {', '.join(config.modules)} registered no @websocket_rpc handler",
+            "list the modules that define the handlers",
+        )
+    api = parse_api(handlers)
+    check_collisions(api, config.languages)
+    return api
+
+
+def check_collisions(api: Api, languages: tuple[str, ...]) -> None:
+    """Two wire names mapping to one SDK name would silently overwrite each other: refuse."""
+    rules = {
+        "python": (naming.python_method, naming.python_type),
+        "typescript": (naming.ts_method, naming.ts_type),
+        "go": (naming.go_method, naming.go_type),
+    }
+    for language in languages:
+        method_rule, type_rule = rules[language]
+        for kind, names, rule in (
+            ("method", [m.name for m in api.methods], method_rule),
+            ("type", [t.name for t in (*api.models, *api.enums)], type_rule),
+        ):
+            seen: dict[str, str] = {}
+            for name in names:
+                ident = rule(name)
+                if ident in seen:
+                    raise HandlerDefinitionError(
+                        f"{kind}s {seen[ident]!r} and {name!r}",
+                        f"the {language} SDK",
+                        f"both {kind}s map to the {language} name {ident!r}",
+                        f"rename one of the two {kind}s",
+                    )
+                seen[ident] = name
+
+
+def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo]:
+    base = config.version or project.version
+    infos: dict[str, SdkInfo] = {}
+    if config.python:
+        infos["python"] = SdkInfo(
+            project.name, project.version, api_hash, config.python.version or base,
+            config.python.package, config.python.import_name,
+        )
+    if config.typescript:
+        version = config.typescript.version or to_semver(base)
+        infos["typescript"] = SdkInfo(
+            project.name, project.version, api_hash, version,
+            config.typescript.package, config.typescript.package,
+        )
+    if config.go:
+        version = config.go.version or to_semver(base)
+        infos["go"] = SdkInfo(
+            project.name, project.version, api_hash, version,
+            go_major_suffix(config.go.module, version), config.go.package,
+        )
+    return infos
+
+
+def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log) -> list[Artifact]:
+    # Lazy imports: hatchling constructs the hook just to ask for dependencies.
+    from .package.gomod import write_module
+    from .package.npm import pack_tarball
+    from .package.wheel import build_wheel
+    from .render import go, python, typescript
+
+    steps = {
+        "python": (python.render, build_wheel),
+        "typescript": (typescript.render, pack_tarball),
+        "go": (go.render, lambda files, dest: write_module(files, dest / f"go-{infos['go'].import_name}-v{infos['go'].version}")),
+    }
+    artifacts = []
+    for language, sdk in infos.items():
+        render, package = steps[language]
+        with _timed(log, f"{language}: render"):
+            files = render(api, sdk)
+        with _timed(log, f"{language}: package"):
+            path = package(files, out)
+        artifacts.append(
+            Artifact(language, path.relative_to(out).as_posix(), sdk.package_name, sdk.version, _sha256(path))
+        )
+    return artifacts
+
+
+def generate(project: Project, config: Config, out_dir: Path, log: Log = lambda _: None) -> list[Artifact]:
+    """Build every configured SDK into ``out_dir``, replacing what was there only on success."""
+    with _timed(log, "import handlers and read models"):
+        api = load_api(project, config)
+    infos = sdk_infos(project, config, api.hash)
+    log(f"API {api.hash[:12]}: {len(api.methods)} methods, {len(api.models)} models, {len(api.enums)} enums")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _staging(out_dir) as staging:
+        artifacts = render_and_package(api, infos, staging, log)
+        _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
+        _write_json(staging / "sdk-manifest.json", manifest(project, api, artifacts))
+    return artifacts
+
+
+def manifest(project: Project, api: Api, artifacts: list[Artifact]) -> dict[str, object]:
+    return {
+        "service": {"name": project.name, "version": project.version},
+        "api_hash": api.hash,
+        "artifacts": [
+            {"language": a.language, "path": a.path, "package": a.package, "version": a.version, "sha256": a.sha256}
+            for a in artifacts
+        ],
+    }
+
+
+@contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A sibling temp folder that replaces ``out_dir`` only if the body succeeds."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    try:
+        yield staging
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
+            os.replace(out_dir, old / "previous")
+            os.replace(staging, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _timed(log: Log, what: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    log(f"{what}: {(time.perf_counter() - start) * 1000:.0f} ms")
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    """sha256 of a file; for a directory, of its sorted listing of ``<sha256>  <path>`` lines."""
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    lines = [
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(path).as_posix()}\n"
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    ]
+    return hashlib.sha256("".join(lines).encode()).hexdigest()

@@ -1,0 +1,80 @@
+"""The Hatch build hook: thin glue between hatchling and :mod:`hatch_centrifugo_sdk.build`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+from .config import PLUGIN_NAME, Config, ConfigError, parse_config
+
+
+class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
+    PLUGIN_NAME = PLUGIN_NAME
+
+    def dependencies(self) -> list[str]:
+        # The handler modules are imported at build time, so the isolated build
+        # environment needs whatever the service imports (pydantic, ...).
+        if self.target_name != "wheel":
+            return []
+        return list(self.metadata.core.dependencies)
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        # SDKs are made once per build, with the wheel (the sdist carries the sources).
+        if self.target_name != "wheel":
+            return
+        config = self._config()
+        if version == "editable" and not config.editable:
+            self.app.display_debug(f"{PLUGIN_NAME}: editable build, SDKs not generated (set editable = true to change)")
+            return
+        from .build import Project, generate  # heavy: renderers, jinja2, pydantic schema
+
+        out_dir = self._output_dir(config)
+        project = Project(Path(self.root), self.metadata.name, self.metadata.version)
+        self.app.display_info(f"{PLUGIN_NAME}: generating {', '.join(config.languages)} SDKs of {project.name} {project.version}")
+        try:
+            artifacts = generate(project, config, out_dir, log=lambda m: self.app.display_debug(f"{PLUGIN_NAME}: {m}"))
+        except Exception as exc:
+            if _is_user_error(exc) and not self.app.verbosity > 0:
+                self.app.abort(f"{PLUGIN_NAME}: {exc}")
+            raise
+        for a in artifacts:
+            self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")
+
+    def clean(self, versions: list[str]) -> None:
+        if self.target_name != "wheel":
+            return
+        import shutil
+
+        out_dir = self._output_dir(self._config())
+        if out_dir.is_dir() and (out_dir / "sdk-manifest.json").is_file():
+            shutil.rmtree(out_dir)
+
+    def _config(self) -> Config:
+        try:
+            return parse_config(self.config, project_name=self.metadata.name, prefix=self._table_key())
+        except ConfigError as exc:
+            self.app.abort(f"{PLUGIN_NAME}: {exc}")
+            raise  # abort exits; this keeps type checkers honest
+
+    def _table_key(self) -> str:
+        target_hooks = self.build_config.target_config.get("hooks", {})
+        if PLUGIN_NAME in target_hooks:
+            return f"tool.hatch.build.targets.{self.target_name}.hooks.{PLUGIN_NAME}"
+        return f"tool.hatch.build.hooks.{PLUGIN_NAME}"
+
+    def _output_dir(self, config: Config) -> Path:
+        # Relative to the build's output folder (dist/ by default), never dist/ itself:
+        # `hatch publish` uploads every top-level wheel there.
+        base = Path(self.directory) if self.directory else Path(self.root) / "dist"
+        return (base / os.path.expanduser(config.output)).resolve()
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from .ir.parser import SchemaError
+    from .registry import HandlerDefinitionError
+    from .versions import VersionError
+
+    return isinstance(exc, (HandlerDefinitionError, SchemaError, VersionError, ConfigError))
