@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -104,25 +105,26 @@ def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkI
     return infos
 
 
-def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log) -> list[Artifact]:
-    # Lazy imports: hatchling constructs the hook just to ask for dependencies.
-    from .package.gomod import write_module
-    from .package.npm import pack_tarball
-    from .package.wheel import build_wheel
-    from .render import go, python, typescript
+# language → (renderer module, packager module, packager function)
+_PIPELINE = {
+    "python": ("python", "wheel", "build_wheel"),
+    "typescript": ("typescript", "npm", "pack_tarball"),
+    "go": ("go", "gomod", "write_module"),
+}
 
-    steps = {
-        "python": (python.render, build_wheel),
-        "typescript": (typescript.render, pack_tarball),
-        "go": (go.render, lambda files, dest: write_module(files, dest / f"go-{infos['go'].import_name}-v{infos['go'].version}")),
-    }
+
+def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log) -> list[Artifact]:
     artifacts = []
     for language, sdk in infos.items():
-        render, package = steps[language]
+        # Imported lazily: hatchling constructs the hook just to ask for dependencies.
+        renderer, packager, function = _PIPELINE[language]
+        render = importlib.import_module(f"{__package__}.render.{renderer}").render
+        package = getattr(importlib.import_module(f"{__package__}.package.{packager}"), function)
+        dest = out / f"go-{sdk.import_name}-v{sdk.version}" if language == "go" else out
         with _timed(log, f"{language}: render"):
             files = render(api, sdk)
         with _timed(log, f"{language}: package"):
-            path = package(files, out)
+            path = package(files, dest)
         artifacts.append(
             Artifact(language, path.relative_to(out).as_posix(), sdk.package_name, sdk.version, _sha256(path))
         )

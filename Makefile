@@ -1,0 +1,44 @@
+# Two entry points on a fresh machine:
+#   make demo   build the sample service and list the three SDK artifacts and the manifest
+#   make test   set up everything (venv, Node packages, Go modules, Centrifugo) and run all tests
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WHEELHOUSE := $(CURDIR)/.wheelhouse
+# The sample service's build environment installs this plugin from the local wheelhouse.
+BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
+
+.PHONY: demo test venv wheelhouse node-tools centrifugo serve clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+wheelhouse: venv
+	rm -rf $(WHEELHOUSE) && $(PY) -m build -q --wheel --outdir $(WHEELHOUSE) . >/dev/null
+
+node-tools:
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+centrifugo:
+	@scripts/centrifugo.sh >/dev/null
+
+demo: wheelhouse
+	cd sample_service && rm -rf dist && $(BUILD_ENV) ../$(VENV)/bin/hatch build
+	@echo && echo "SDK artifacts in sample_service/dist/sdk:" && ls -l sample_service/dist/sdk
+	@echo && cat sample_service/dist/sdk/sdk-manifest.json
+
+test: venv node-tools centrifugo
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+serve: wheelhouse centrifugo
+	$(PY) -m pip install -q -e sample_service
+	$(PY) scripts/serve.py
+
+clean:
+	rm -rf $(WHEELHOUSE) sample_service/dist dist
