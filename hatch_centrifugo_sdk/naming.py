@@ -11,6 +11,8 @@ import keyword
 import re
 from typing import Callable, Iterable
 
+from .errors import ERROR_CODES
+
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[A-Z]")
 
 
@@ -75,7 +77,8 @@ TS_RESERVED = frozenset(
     type of as async declare keyof readonly require module namespace abstract constructor get set
     Array Record Promise Error Date Map Set Object String Number Boolean Symbol Function JSON Math
     Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket
-    Centrifuge APIClient RpcError API_HASH SDK_VERSION""".split()
+    Centrifuge APIClient RpcError API_HASH SDK_VERSION
+    CentrifugoRPCClient CentrifugoRPCClientOptions CallOptions ErrorCode""".split()
 )
 
 GO_RESERVED = frozenset(
@@ -85,7 +88,7 @@ GO_RESERVED = frozenset(
     rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil append cap clear close
     complex copy delete imag len make max min new panic print println real recover
     context json errors fmt time centrifuge sync
-    Client API Config RPCError Option NewClient APIHash SDKVersion""".split()
+    Client API Config RPCError Option NewClient NewAPI ErrUnauthorized APIHash SDKVersion""".split()
 )
 
 
@@ -96,7 +99,7 @@ def _avoid(name: str, reserved: frozenset[str], suffix: str) -> str:
 # Types (models and enums) ------------------------------------------------------
 
 def python_type(name: str) -> str:
-    return _avoid(name, PYTHON_RESERVED | PYTHON_SDK_NAMES, "Model")
+    return _avoid(name, PYTHON_RESERVED | PYTHON_SDK_NAMES | PYTHON_ERROR_CLASSES, "Model")
 
 
 def ts_type(name: str) -> str:
@@ -137,6 +140,19 @@ def python_field(wire: str) -> str:
     return name
 
 
+# Builtin types the Python SDK's annotations name: a field called so would shadow the type
+# in its class body (for Pydantic's annotation evaluation and for mypy alike).
+PYTHON_ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list", "set", "tuple", "dict"})
+
+
+def python_model_fields(wires: Iterable[str], type_names: Iterable[str]) -> list[str]:
+    """Attribute names for one model's fields, in order: valid, unique within the model, and
+    never shadowing a type the class body names (a builtin or one of ``type_names``)."""
+    shadowed = PYTHON_ANNOTATION_BUILTINS | frozenset(type_names)
+    names = [f"{n}_" if n in shadowed else n for n in map(python_field, wires)]
+    return unique(names, lambda n, i: f"{n}_{i}")
+
+
 def ts_property(wire: str) -> str:
     """The property key as written in an interface: the wire name, quoted when needed."""
     import json
@@ -156,6 +172,29 @@ def enum_member(value: str | int) -> str:
     if not text or text[0].isdigit():
         text = f"VALUE_{text}" if text else "EMPTY"
     return text
+
+
+def go_const(prefix: str, value: str | int) -> str:
+    """A Go constant for one enum or literal value: ``Color`` + ``"dark-blue"`` → ``ColorDarkBlue``."""
+    return prefix + go_pascal(enum_member(value))
+
+
+def go_error_const(name: str) -> str:
+    """The Go constant of a shared error code: ``INVALID_PARAMS`` → ``CodeInvalidParams``."""
+    return "Code" + go_pascal(name)
+
+
+# Error classes ------------------------------------------------------------------
+
+def python_error_class(code_name: str) -> str:
+    """``METHOD_NOT_FOUND`` → ``MethodNotFoundError``; ``TIMEOUT`` → ``RpcTimeoutError``
+    (``TimeoutError`` would shadow the builtin)."""
+    name = "".join(w.capitalize() for w in words(code_name.lower()))
+    name = name if name.endswith("Error") else f"{name}Error"
+    return f"Rpc{name}" if name in PYTHON_RESERVED else name
+
+
+PYTHON_ERROR_CLASSES = frozenset(python_error_class(e.name) for e in ERROR_CODES)
 
 
 # Collisions -------------------------------------------------------------------

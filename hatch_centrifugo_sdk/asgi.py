@@ -1,0 +1,128 @@
+"""The RPC proxy endpoint as a plain ASGI app, to mount in any ASGI framework.
+
+Starlette: ``Route("/centrifugo/rpc", RpcProxyApp.from_env(), methods=["POST"])`` (a
+``Mount`` works too, but answers the bare path with a redirect to the trailing slash).
+FastAPI: ``app.mount("/centrifugo/rpc", RpcProxyApp.from_env())``. Django: route the
+path to it in the project's ASGI entry point, next to ``get_asgi_application()``.
+The app ignores the path it is mounted at.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Awaitable, Callable, MutableMapping
+
+from .dispatch import PROXY_SECRET_HEADER, Dispatcher, Reply
+from .registry import Registry, default_registry
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+SECRET_ENV = "CENTRIFUGO_PROXY_SECRET"
+INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
+
+
+class RpcProxyApp:
+    """ASGI app answering Centrifugo's RPC proxy POSTs with the handlers of ``registry``."""
+
+    def __init__(
+        self,
+        registry: Registry = default_registry,
+        *,
+        proxy_secret: str | None = None,
+        allow_insecure: bool = False,
+        handler_timeout: float = 10.0,
+        max_payload_bytes: int = 1_048_576,
+        secret_header: str = PROXY_SECRET_HEADER,
+    ) -> None:
+        self.dispatcher = Dispatcher(
+            registry,
+            proxy_secret=proxy_secret,
+            secret_header=secret_header,
+            allow_insecure=allow_insecure,
+            handler_timeout=handler_timeout,
+            max_payload_bytes=max_payload_bytes,
+        )
+
+    @classmethod
+    def from_env(cls, registry: Registry = default_registry, **options: Any) -> RpcProxyApp:
+        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev)."""
+        return cls(
+            registry,
+            proxy_secret=os.environ.get(SECRET_ENV) or None,
+            allow_insecure=os.environ.get(INSECURE_ENV) == "1",
+            **options,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await _respond(send, Reply(405, b'{"detail":"method not allowed"}'), ((b"allow", b"POST"),))
+            return
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        dispatcher = self.dispatcher
+        if not dispatcher.authorized(headers):
+            await _respond(send, dispatcher.forbidden())
+            return
+        try:
+            body = await _read_body(receive, dispatcher.max_payload_bytes, headers)
+        except _ClientGone:
+            return
+        if body is None:
+            await _respond(send, dispatcher.payload_too_large())
+            return
+        await _respond(send, await dispatcher.dispatch(body, headers))
+
+
+async def _read_body(receive: Receive, limit: int, headers: dict[str, str]) -> bytes | None:
+    """The request body, or None once it is known to exceed ``limit`` (the rest is not read)."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+class _ClientGone(Exception):
+    """The caller hung up before sending the whole body."""
+
+
+async def _respond(send: Send, reply: Reply, extra_headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(reply.body)).encode()),
+        *extra_headers,
+    ]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    # Nothing to set up; answering lets servers run with lifespan "on" when mounted alone.
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,259 @@
+"""The service side of Centrifugo's RPC proxy, free of any web framework.
+
+Centrifugo posts one JSON request per client RPC call; :class:`Dispatcher` checks the
+shared secret, validates the request and its params in one pass, runs the handler and
+turns every outcome into the reply Centrifugo expects (HTTP 200, ``result`` or ``error``).
+Only the secret check answers with another status (403), because that caller is not
+Centrifugo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Mapping, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+
+from .connection import Connection
+from .errors import BY_NAME, RpcError
+from .registry import Handler, Registry, default_registry
+
+PROXY_SECRET_HEADER = "X-Centrifugo-Proxy-Secret"
+
+logger = logging.getLogger("hatch_centrifugo_sdk")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to answer Centrifugo: an HTTP status and a JSON body."""
+
+    status: int
+    body: bytes
+
+
+class _ProxyRequest(BaseModel):
+    """The fields of Centrifugo's RPC proxy request that every method shares."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    client: str
+    transport: str = "websocket"
+    protocol: str = "json"
+    user: str = ""  # "" is an anonymous connection
+    meta: Any = None
+
+
+def _request_model(index: int, handler: Handler) -> type[_ProxyRequest]:
+    fields: dict[str, Any] = {
+        "method": (Literal[handler.method], ...),
+        # Centrifugo leaves "data" out when the client sent none.
+        "data": (handler.params_model, Field(default_factory=dict, validate_default=True)),
+    }
+    if handler.requires_auth:
+        # An anonymous caller fails on "user", which the dispatcher answers with 401.
+        fields["user"] = (str, Field(default="", min_length=1, validate_default=True))
+    return create_model(f"ProxyRequest{index}", __base__=_ProxyRequest, **fields)
+
+
+def _request_adapter(handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
+    """One validator for every method: the request and its params are parsed together."""
+    models = tuple(_request_model(i, h) for i, h in enumerate(handlers))
+    if not models:
+        return TypeAdapter(create_model("ProxyRequestAny", __base__=_ProxyRequest, method=(str, ...)))
+    if len(models) == 1:
+        return TypeAdapter(models[0])
+    tagged: Any = Annotated[Union[models], Field(discriminator="method")]
+    return TypeAdapter(tagged)
+
+
+class _Timeout(Exception):
+    pass
+
+
+class Dispatcher:
+    """Answers Centrifugo's RPC proxy requests with the handlers of ``registry``."""
+
+    def __init__(
+        self,
+        registry: Registry = default_registry,
+        *,
+        proxy_secret: str | None,
+        secret_header: str = PROXY_SECRET_HEADER,
+        allow_insecure: bool = False,
+        handler_timeout: float = 10.0,
+        max_payload_bytes: int = 1_048_576,
+    ) -> None:
+        if proxy_secret == "":
+            raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
+        if proxy_secret is None and not allow_insecure:
+            raise ValueError(
+                "proxy_secret is required: anyone who can reach the endpoint could call any handler as any user. "
+                f"Pass the secret Centrifugo sends in its {secret_header!r} proxy header "
+                "(RpcProxyApp.from_env reads CENTRIFUGO_PROXY_SECRET), or allow_insecure=True "
+                "(CENTRIFUGO_PROXY_INSECURE=1) for local development only."
+            )
+        if not handler_timeout > 0:
+            raise ValueError(f"handler_timeout={handler_timeout!r} must be a positive number of seconds")
+        if max_payload_bytes <= 0:
+            raise ValueError(f"max_payload_bytes={max_payload_bytes!r} must be positive")
+        if proxy_secret is None:
+            logger.warning("RPC proxy endpoint runs WITHOUT a proxy secret: for local development only")
+        self.registry = registry
+        self.secret_header = secret_header
+        self.handler_timeout = handler_timeout
+        self.max_payload_bytes = max_payload_bytes
+        self._secret = proxy_secret.encode() if proxy_secret is not None else None
+        self._handlers: tuple[Handler, ...] | None = None
+        self._adapter: TypeAdapter[Any] | None = None
+
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        """Whether the request carries the shared secret (always true when insecure)."""
+        if self._secret is None:
+            return True
+        given = _header(headers, self.secret_header)
+        return given is not None and hmac.compare_digest(given.encode(), self._secret)
+
+    def forbidden(self) -> Reply:
+        logger.warning("refused an RPC proxy request without the right %s header", self.secret_header)
+        return Reply(403, _json({"detail": f"missing or wrong {self.secret_header} header"}))
+
+    def payload_too_large(self) -> Reply:
+        return _error("PAYLOAD_TOO_LARGE", f"request body exceeds the service's limit of {self.max_payload_bytes} bytes")
+
+    async def dispatch(self, body: bytes, headers: Mapping[str, str]) -> Reply:
+        if not self.authorized(headers):
+            return self.forbidden()
+        if len(body) > self.max_payload_bytes:
+            return self.payload_too_large()
+        handlers = tuple(self.registry)
+        try:
+            request = self._validator(handlers).validate_json(body)
+        except ValidationError as exc:
+            return _invalid_request(exc, len(handlers) == 1)
+        handler = self.registry.get(request.method)
+        if handler is None:
+            return _error("METHOD_NOT_FOUND", f"method {request.method!r} not found")
+        conn = Connection(
+            user_id=request.user or None,
+            client_id=request.client,
+            transport=request.transport,
+            protocol=request.protocol,
+            meta=request.meta,
+        )
+        return await self._call(handler, conn, request.data)
+
+    def _validator(self, handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
+        # Rebuilt only when the registry changed (handlers imported after startup).
+        if self._adapter is None or handlers != self._handlers:
+            self._adapter = _request_adapter(handlers)
+            self._handlers = handlers
+        return self._adapter
+
+    async def _call(self, handler: Handler, conn: Connection, params: BaseModel) -> Reply:
+        timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        try:
+            result = await _run_with_timeout(handler.func(conn, params), timeout)
+            return _result(handler, result)
+        except RpcError as exc:
+            return _reply_error(exc.code, exc.message, exc.temporary)
+        except _Timeout:
+            return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s")
+        except ValidationError:
+            # A model the handler built itself failed: a bug, not the caller's mistake.
+            logger.exception("handler for %r failed", handler.method)
+        except ValueError as exc:
+            return _error("BAD_REQUEST", str(exc) or "bad request")
+        except Exception:
+            logger.exception("handler for %r failed", handler.method)
+        return _error("INTERNAL_ERROR", "internal error")
+
+
+async def _run_with_timeout(call: Any, timeout: float) -> Any:
+    # Not asyncio.wait_for: a TimeoutError raised inside the handler must stay a handler
+    # failure, not look like the handler running out of time.
+    task = asyncio.ensure_future(call)
+    try:
+        done, _ = await asyncio.wait((task,), timeout=timeout)
+    finally:
+        if not task.done():  # timed out, or this request was cancelled
+            task.cancel()
+            task.add_done_callback(_discard_outcome)
+    if not done:
+        raise _Timeout
+    return task.result()
+
+
+def _discard_outcome(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("handler failed after its timeout", exc_info=task.exception())
+
+
+def _result(handler: Handler, result: Any) -> Reply:
+    if not isinstance(result, handler.result_model):
+        try:
+            result = handler.result_model.model_validate(result)
+        except ValidationError:
+            logger.exception(
+                "handler for %r returned %s, not a valid %s",
+                handler.method, type(result).__name__, handler.result_model.__name__,
+            )
+            return _error("INTERNAL_ERROR", "internal error")
+    try:
+        data = result.model_dump_json(by_alias=True)
+    except Exception:
+        logger.exception("result of %r cannot be serialised", handler.method)
+        return _error("INTERNAL_ERROR", "internal error")
+    return Reply(200, b'{"result":{"data":' + data.encode() + b"}}")
+
+
+def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
+    """Sort validation errors into: unknown method, anonymous caller, bad params, not a proxy request."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    if first["type"] == "union_tag_invalid":
+        return _error("METHOD_NOT_FOUND", f"method {first['ctx']['tag']!r} not found")
+    if single_method and first["type"] == "literal_error" and first["loc"] == ("method",):
+        return _error("METHOD_NOT_FOUND", f"method {first['input']!r} not found")
+    # A union prefixes each location with the method name; a single model does not.
+    located = [(e["msg"], e["type"], e["loc"] if single_method else e["loc"][1:]) for e in errors]
+    if any(loc == ("user",) and kind == "string_too_short" for _, kind, loc in located):
+        return _error("UNAUTHENTICATED", "this method requires an authenticated user")
+    outside_params = [f"{_location(loc, 'request')}: {msg}" for msg, _, loc in located if loc[:1] != ("data",)]
+    if outside_params:
+        return _error("BAD_REQUEST", f"not a Centrifugo RPC proxy request ({'; '.join(outside_params)})")
+    in_params = [f"{_location(loc[1:], 'params')}: {msg}" for msg, _, loc in located]
+    return _error("INVALID_PARAMS", f"invalid params: {'; '.join(in_params)}")
+
+
+def _location(loc: tuple[Any, ...], root: str) -> str:
+    """``("tags", 0, "name")`` → ``tags[0].name``; an empty location is ``root`` itself."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or root
+
+
+def _error(name: str, message: str) -> Reply:
+    entry = BY_NAME[name]
+    return _reply_error(entry.code, message, entry.temporary)
+
+
+def _reply_error(code: int, message: str, temporary: bool) -> Reply:
+    return Reply(200, _json({"error": {"code": code, "message": message, "temporary": temporary}}))
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    """Header lookup that ignores case, whatever mapping the framework hands over."""
+    value = headers.get(name.lower(), headers.get(name))
+    if value is not None:
+        return value
+    wanted = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == wanted), None)

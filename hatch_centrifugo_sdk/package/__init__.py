@@ -1,0 +1,1 @@
+"""Packagers: turn a rendered SDK file tree into the artifact its ecosystem installs."""

@@ -1,0 +1,335 @@
+"""The TypeScript/JavaScript SDK: ESM + CommonJS JavaScript with hand-written-quality ``.d.ts``.
+
+No TypeScript compiler runs at build time: the templates emit the JavaScript and the
+declarations directly, and the tests check both with ``tsc --strict`` and ``node``.
+This module maps IR types to TypeScript type expressions and prepares every value the
+templates show; the templates hold the layout.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from ..errors import ERROR_CODES
+from ..ir.model import (
+    Api,
+    Array,
+    EnumModel,
+    Field,
+    Literal,
+    Map,
+    Method,
+    Nullable,
+    ObjectModel,
+    Ref,
+    Scalar,
+    Tuple,
+    TypeRef,
+    Union,
+)
+from . import SdkInfo, render_template
+
+LANGUAGE = "typescript"
+CENTRIFUGE_RANGE = "^5.8.0"
+DEFAULT_TIMEOUT_MS = 10_000
+
+_SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "any": "unknown"}
+# Kinds sent as JSON strings; the note tells the reader what the string holds.
+_STRING_FORMATS = {
+    "datetime": "ISO 8601 date-time, e.g. 2024-01-31T12:00:00Z",
+    "date": "ISO 8601 date, e.g. 2024-01-31",
+    "time": "ISO 8601 time, e.g. 12:00:00",
+    "duration": "ISO 8601 duration, e.g. PT1M30S",
+    "uuid": "UUID",
+    "decimal": "decimal number as a string, e.g. 9.99",
+    "bytes": "bytes as sent by the service's JSON encoding",
+}
+_EXAMPLES = {
+    "string": '"example"',
+    "integer": "1",
+    "number": "1.5",
+    "boolean": "true",
+    "any": "null",
+    "datetime": '"2024-01-31T12:00:00Z"',
+    "date": '"2024-01-31"',
+    "time": '"12:00:00"',
+    "duration": '"PT1M30S"',
+    "uuid": '"123e4567-e89b-12d3-a456-426614174000"',
+    "decimal": '"9.99"',
+    "bytes": '"example"',
+}
+
+
+def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+    """The npm package tree, paths relative to the package root."""
+    context = _context(api, sdk)
+    declarations = render_template(LANGUAGE, "index.d.ts.j2", **context)
+    return {
+        "README.md": render_template(LANGUAGE, "README.md.j2", **context),
+        "index.cjs": render_template(LANGUAGE, "index.js.j2", esm=False, **context),
+        "index.d.cts": declarations,
+        "index.d.ts": declarations,
+        "index.js": render_template(LANGUAGE, "index.js.j2", esm=True, **context),
+        "package.json": package_json(sdk),
+    }
+
+
+def package_json(sdk: SdkInfo) -> str:
+    """The manifest, keys in a fixed order; ESM and CommonJS each get their own declarations."""
+    manifest = {
+        "name": sdk.package_name,
+        "version": sdk.version,
+        "description": f"Typed client for the {sdk.service_name} RPC API over Centrifugo",
+        "type": "module",
+        "main": "./index.cjs",
+        "module": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": {
+                "import": {"types": "./index.d.ts", "default": "./index.js"},
+                "require": {"types": "./index.d.cts", "default": "./index.cjs"},
+            },
+            "./package.json": "./package.json",
+        },
+        "files": ["README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
+        "sideEffects": False,
+        "dependencies": {"centrifuge": CENTRIFUGE_RANGE},
+    }
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+# Types ------------------------------------------------------------------------
+
+
+def type_expr(t: TypeRef) -> str:
+    """The TypeScript type of a JSON value described by ``t``."""
+    if isinstance(t, Scalar):
+        return _SCALARS.get(t.kind, "string")
+    if isinstance(t, Ref):
+        return naming.ts_type(t.name)
+    if isinstance(t, Array):
+        item = type_expr(t.item)
+        return f"({item})[]" if _is_union(t.item) else f"{item}[]"
+    if isinstance(t, Tuple):
+        return "[" + ", ".join(type_expr(i) for i in t.items) + "]"
+    if isinstance(t, Map):
+        return f"Record<string, {type_expr(t.value)}>"
+    if isinstance(t, Literal):
+        return " | ".join(_dedupe(js_literal(v) for v in t.values))
+    if isinstance(t, Union):
+        return " | ".join(_dedupe(type_expr(v) for v in t.variants))
+    if isinstance(t, Nullable):
+        inner = type_expr(t.inner)
+        return inner if inner == "unknown" else f"{inner} | null"
+    raise TypeError(f"not a type: {t!r}")
+
+
+def _is_union(t: TypeRef) -> bool:
+    return isinstance(t, (Union, Nullable)) or (isinstance(t, Literal) and len(t.values) > 1)
+
+
+def _dedupe(items: Any) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def js_literal(value: Any) -> str:
+    """A JSON value as JavaScript source (valid as a type too, for scalars)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _notes(t: TypeRef) -> list[str]:
+    """What the TypeScript type cannot say: string formats and unique items, in order of appearance."""
+    notes: list[str] = []
+
+    def walk(node: TypeRef) -> None:
+        if isinstance(node, Scalar) and node.kind in _STRING_FORMATS:
+            notes.append(f"`string` holds: {_STRING_FORMATS[node.kind]}.")
+        elif isinstance(node, Array):
+            if node.unique:
+                notes.append("Items are unique.")
+            walk(node.item)
+        elif isinstance(node, Tuple):
+            for i in node.items:
+                walk(i)
+        elif isinstance(node, Map):
+            walk(node.value)
+        elif isinstance(node, Union):
+            for v in node.variants:
+                walk(v)
+        elif isinstance(node, Nullable):
+            walk(node.inner)
+
+    walk(t)
+    return _dedupe(notes)
+
+
+# Documentation ----------------------------------------------------------------
+
+
+def doc_lines(text: str) -> list[str]:
+    """Lines safe inside a ``/** */`` comment."""
+    return [line.rstrip().replace("*/", "*\\/") for line in text.strip().splitlines()]
+
+
+def one_line(text: str) -> str:
+    """A description for a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+@dataclass(frozen=True)
+class Property:
+    key: str  # as written in an interface: the wire name, quoted when needed
+    wire: str
+    type: str
+    optional: bool
+    doc: list[str]
+    description: str
+
+
+@dataclass(frozen=True)
+class Interface:
+    name: str
+    doc: list[str]
+    description: str
+    properties: list[Property]
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    doc: list[str]
+    description: str
+    members: list[tuple[str, str]]  # (member name, JavaScript literal)
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str  # the APIClient method
+    wire: str
+    params: str
+    result: str
+    params_optional: bool  # every field optional: ``params`` may be left out
+    doc: list[str]
+    description: str
+    requires_auth: bool
+
+
+def _property(f: Field) -> Property:
+    doc = doc_lines(f.description)
+    notes = _notes(f.type)
+    if notes and doc:
+        doc.append("")
+    doc += notes
+    if f.has_default:
+        doc.append("@default " + js_literal(f.default).replace("*/", "*\\/"))
+    return Property(naming.ts_property(f.name), f.name, type_expr(f.type), not f.required, doc, one_line(f.description))
+
+
+def _interface(m: ObjectModel) -> Interface:
+    return Interface(naming.ts_type(m.name), doc_lines(m.description), one_line(m.description), [_property(f) for f in m.fields])
+
+
+def _enum(e: EnumModel) -> Enum:
+    members = naming.unique(naming.enum_member(v) for v in e.values)
+    return Enum(
+        naming.ts_type(e.name),
+        doc_lines(e.description),
+        one_line(e.description),
+        list(zip(members, (js_literal(v) for v in e.values))),
+    )
+
+
+def _operation(api: Api, m: Method) -> Operation:
+    params = api.model(m.params)
+    doc = doc_lines(m.description)
+    auth = " (needs an authenticated connection)" if m.requires_auth else ""
+    doc += [""] if doc else []
+    doc += [f"Calls `{m.name}`{auth}.", "@throws {RpcError} when the call fails; see {@link ErrorCode}."]
+    return Operation(
+        naming.ts_method(m.name),
+        m.name,
+        naming.ts_type(m.params),
+        naming.ts_type(m.result),
+        not any(f.required for f in params.fields),
+        doc,
+        m.description.strip(),
+        m.requires_auth,
+    )
+
+
+# The README's usage example ---------------------------------------------------
+
+
+def example_value(api: Api, t: TypeRef, seen: frozenset[str] = frozenset()) -> str:
+    """A JavaScript value of type ``t`` that type-checks: only required fields, no cycles."""
+    if isinstance(t, Scalar):
+        return _EXAMPLES[t.kind]
+    if isinstance(t, Ref):
+        target = api.lookup(t.name)
+        if isinstance(target, EnumModel):
+            return js_literal(target.values[0])
+        return example_object(api, target, seen | {t.name})
+    if isinstance(t, Array):
+        return "[]"
+    if isinstance(t, Tuple):
+        return "[" + ", ".join(example_value(api, i, seen) for i in t.items) + "]"
+    if isinstance(t, Map):
+        return "{}"
+    if isinstance(t, Literal):
+        return js_literal(t.values[0])
+    if isinstance(t, Union):
+        plain = [v for v in t.variants if not (isinstance(v, Ref) and v.name in seen)]
+        return example_value(api, (plain or list(t.variants))[0], seen)
+    if isinstance(t, Nullable):
+        return "null"
+    raise TypeError(f"not a type: {t!r}")
+
+
+def example_object(api: Api, model: ObjectModel, seen: frozenset[str] = frozenset()) -> str:
+    entries = [f"{naming.ts_property(f.name)}: {example_value(api, f.type, seen)}" for f in model.fields if f.required]
+    return "{ " + ", ".join(entries) + " }" if entries else "{}"
+
+
+# Everything the templates show ------------------------------------------------
+
+
+def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+    operations = [_operation(api, m) for m in api.methods]
+    enums = [_enum(e) for e in api.enums]
+    exports = ["API_HASH", "SDK_VERSION", "ErrorCode", "RpcError", "CentrifugoRPCClient"]
+    exports += [e.name for e in enums] + ["APIClient"]
+    example = None
+    if api.methods:
+        first = api.methods[0]
+        example = {"method": operations[0].name, "params": example_object(api, api.model(first.params))}
+    return {
+        "sdk": sdk,
+        "header": f"Generated by hatch-centrifugo-sdk from {sdk.service_name} {sdk.service_version}. Do not edit.",
+        "api_hash": js_literal(sdk.api_hash),
+        "sdk_version": js_literal(sdk.version),
+        "package_name": sdk.package_name,
+        "centrifuge_range": CENTRIFUGE_RANGE,
+        "default_timeout_ms": DEFAULT_TIMEOUT_MS,
+        "errors": [
+            {
+                "name": e.name,
+                "code": e.code,
+                "temporary": e.temporary,
+                "side": e.side,
+                "doc": doc_lines(e.meaning) + (["Temporary: the same call may succeed later."] if e.temporary else []),
+                "meaning": one_line(e.meaning),
+            }
+            for e in ERROR_CODES
+        ],
+        "temporary": {e.name: js_literal(e.temporary) for e in ERROR_CODES},
+        "exports": exports,
+        "enums": enums,
+        "interfaces": [_interface(m) for m in api.models],
+        "operations": operations,
+        "example": example,
+        "js": js_literal,
+        "cell": one_line,
+    }

@@ -1,0 +1,1 @@
+"""RPC handlers; importing a module registers its handlers with ``@websocket_rpc``."""

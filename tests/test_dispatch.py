@@ -1,0 +1,318 @@
+"""The RPC proxy core: every reply Centrifugo can get from the service, through Dispatcher.dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from hatch_centrifugo_sdk import Connection, Registry, RpcError
+from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER, Dispatcher
+
+SECRET = "s3cret-value"
+HEADERS = {PROXY_SECRET_HEADER.lower(): SECRET}
+
+registry = Registry()
+calls: list[str] = []
+
+
+class Tag(BaseModel):
+    name: str
+    color: str
+
+
+class GreetParams(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    display_name: str = Field(alias="displayName")
+    times: int = 1
+    tags: list[Tag] = []
+
+
+class GreetResult(BaseModel):
+    greeting_text: str = Field(alias="greetingText")
+
+
+class Empty(BaseModel):
+    pass
+
+
+class WhoResult(BaseModel):
+    user_id: str | None
+    client_id: str
+    transport: str
+    protocol: str
+    meta: dict[str, Any] | None
+
+
+class TaskParams(BaseModel):
+    task_id: int
+
+
+class Count(BaseModel):
+    value: int
+
+
+@registry.rpc("greet.say")
+async def greet(conn: Connection, params: GreetParams) -> GreetResult:
+    calls.append("greet.say")
+    return GreetResult(greetingText=" ".join([f"hello {params.display_name}"] * params.times))
+
+
+@registry.rpc("who.am_i")
+async def who_am_i(conn: Connection, params: Empty) -> WhoResult:
+    return WhoResult(
+        user_id=conn.user_id,
+        client_id=conn.client_id,
+        transport=conn.transport,
+        protocol=conn.protocol,
+        meta=dict(conn.meta) if conn.meta is not None else None,
+    )
+
+
+@registry.rpc("tasks.get")
+async def get_task(conn: Connection, params: TaskParams) -> Count:
+    raise ValueError(f"Task {params.task_id} not found")
+
+
+@registry.rpc("app.quota")
+async def quota(conn: Connection, params: Empty) -> Count:
+    raise RpcError(1001, "quota exceeded", temporary=True)
+
+
+@registry.rpc("app.crash")
+async def crash(conn: Connection, params: Empty) -> Count:
+    raise RuntimeError("database password is hunter2")
+
+
+@registry.rpc("app.inner_timeout")
+async def inner_timeout(conn: Connection, params: Empty) -> Count:
+    raise TimeoutError("upstream timed out")
+
+
+@registry.rpc("app.model_bug")
+async def model_bug(conn: Connection, params: Empty) -> Count:
+    return Count(value="not a number")  # type: ignore[arg-type]
+
+
+@registry.rpc("app.slow", timeout=0.05)
+async def slow(conn: Connection, params: Empty) -> Count:
+    await asyncio.sleep(5)
+    return Count(value=1)
+
+
+@registry.rpc("app.private", requires_auth=True)
+async def private(conn: Connection, params: TaskParams) -> Count:
+    return Count(value=params.task_id)
+
+
+@registry.rpc("app.as_dict")
+async def as_dict(conn: Connection, params: Empty) -> Count:
+    return {"value": 7}  # type: ignore[return-value]
+
+
+@registry.rpc("app.wrong_result")
+async def wrong_result(conn: Connection, params: Empty) -> Count:
+    return {"nothing": "useful"}  # type: ignore[return-value]
+
+
+def proxy_request(method: str, data: Any = None, *, user: str = "42", **extra: Any) -> bytes:
+    """A request as Centrifugo's RPC proxy sends it (``data`` left out when None, as Centrifugo does)."""
+    request = {"client": "c-1", "transport": "websocket", "protocol": "json", "encoding": "json", "user": user, "method": method}
+    if data is not None:
+        request["data"] = data
+    return json.dumps({**request, **extra}).encode()
+
+
+@pytest.fixture
+def dispatcher() -> Dispatcher:
+    return Dispatcher(registry, proxy_secret=SECRET)
+
+
+async def answer(dispatcher: Dispatcher, body: bytes, headers: dict[str, str] = HEADERS) -> dict[str, Any]:
+    reply = await dispatcher.dispatch(body, headers)
+    assert reply.status == 200, reply
+    decoded: dict[str, Any] = json.loads(reply.body)
+    return decoded
+
+
+async def error_of(dispatcher: Dispatcher, body: bytes) -> tuple[int, str, bool]:
+    error = (await answer(dispatcher, body))["error"]
+    assert error["message"], "Centrifugo clients need a non-empty message"
+    return error["code"], error["message"], error["temporary"]
+
+
+async def test_result_uses_aliases_in_and_out(dispatcher: Dispatcher) -> None:
+    body = proxy_request("greet.say", {"displayName": "Ada", "times": 2})
+    assert await answer(dispatcher, body) == {"result": {"data": {"greetingText": "hello Ada hello Ada"}}}
+
+
+async def test_connection_built_from_the_proxy_request(dispatcher: Dispatcher) -> None:
+    body = proxy_request("who.am_i", {}, user="56", meta={"plan": "pro"}, labels={"ignored": "yes"})
+    assert (await answer(dispatcher, body))["result"]["data"] == {
+        "user_id": "56",
+        "client_id": "c-1",
+        "transport": "websocket",
+        "protocol": "json",
+        "meta": {"plan": "pro"},
+    }
+
+
+async def test_anonymous_connection_has_no_user_id_and_missing_data_is_empty(dispatcher: Dispatcher) -> None:
+    data = (await answer(dispatcher, proxy_request("who.am_i", user="")))["result"]["data"]
+    assert data["user_id"] is None
+    assert data["meta"] is None
+
+
+async def test_value_error_message_reaches_the_client(dispatcher: Dispatcher) -> None:
+    assert await error_of(dispatcher, proxy_request("tasks.get", {"task_id": 999})) == (400, "Task 999 not found", False)
+
+
+async def test_rpc_error_is_passed_through(dispatcher: Dispatcher) -> None:
+    assert await error_of(dispatcher, proxy_request("app.quota", {})) == (1001, "quota exceeded", True)
+
+
+async def test_validation_failure_lists_every_field_error(dispatcher: Dispatcher) -> None:
+    body = proxy_request("greet.say", {"times": "many", "tags": [{"name": "x"}]})
+    code, message, temporary = await error_of(dispatcher, body)
+    assert (code, temporary) == (422, False)
+    assert "displayName: Field required" in message
+    assert "times: Input should be a valid integer" in message
+    assert "tags[0].color: Field required" in message
+
+
+async def test_params_that_are_not_an_object(dispatcher: Dispatcher) -> None:
+    code, message, _ = await error_of(dispatcher, proxy_request("greet.say", [1, 2]))
+    assert code == 422
+    assert message.startswith("invalid params: params: Input should be")
+
+
+async def test_unknown_method(dispatcher: Dispatcher) -> None:
+    assert await error_of(dispatcher, proxy_request("no.such", {})) == (404, "method 'no.such' not found", False)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        json.dumps({"client": "c-1", "user": "1", "data": {}}).encode(),  # no method
+        json.dumps({"user": "1", "method": "who.am_i", "data": {}}).encode(),  # no client
+        json.dumps({"client": "c-1", "user": 5, "method": "who.am_i"}).encode(),
+    ],
+)
+async def test_body_that_is_not_a_proxy_request(dispatcher: Dispatcher, body: bytes) -> None:
+    code, message, _ = await error_of(dispatcher, body)
+    assert code == 400
+    assert message.startswith("not a Centrifugo RPC proxy request")
+
+
+async def test_requires_auth_refuses_anonymous_before_validating(dispatcher: Dispatcher) -> None:
+    message = "this method requires an authenticated user"
+    assert await error_of(dispatcher, proxy_request("app.private", {"task_id": 3}, user="")) == (401, message, False)
+    assert await error_of(dispatcher, proxy_request("app.private", {"task_id": "x"}, user="")) == (401, message, False)
+    assert (await answer(dispatcher, proxy_request("app.private", {"task_id": 3})))["result"]["data"] == {"value": 3}
+
+
+async def test_crash_is_500_without_details_and_logged(dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="hatch_centrifugo_sdk"):
+        assert await error_of(dispatcher, proxy_request("app.crash", {})) == (500, "internal error", True)
+    assert "hunter2" in caplog.text  # the traceback is in the service's log...
+    assert "Traceback" in caplog.text
+
+
+@pytest.mark.parametrize("method", ["app.model_bug", "app.wrong_result", "app.inner_timeout"])
+async def test_handler_bugs_are_500(dispatcher: Dispatcher, method: str) -> None:
+    assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error", True)
+
+
+async def test_dict_result_is_validated_into_the_result_model(dispatcher: Dispatcher) -> None:
+    assert await answer(dispatcher, proxy_request("app.as_dict", {})) == {"result": {"data": {"value": 7}}}
+
+
+async def test_handler_timeout_overrides_the_default() -> None:
+    dispatcher = Dispatcher(registry, proxy_secret=SECRET, handler_timeout=30)
+    started = asyncio.get_running_loop().time()
+    code, message, temporary = await error_of(dispatcher, proxy_request("app.slow", {}))
+    assert (code, temporary) == (408, True)
+    assert message == "method 'app.slow' did not finish within 0.05s"
+    assert asyncio.get_running_loop().time() - started < 2
+
+
+async def test_default_timeout_applies_to_handlers_without_their_own() -> None:
+    local = Registry()
+
+    @local.rpc("wait.long")
+    async def wait_long(conn: Connection, params: Empty) -> Count:
+        await asyncio.sleep(5)
+        return Count(value=0)
+
+    dispatcher = Dispatcher(local, proxy_secret=SECRET, handler_timeout=0.05)
+    assert (await error_of(dispatcher, proxy_request("wait.long", {})))[0] == 408
+
+
+async def test_payload_limit_is_checked_before_parsing() -> None:
+    fits = proxy_request("who.am_i", {})
+    dispatcher = Dispatcher(registry, proxy_secret=SECRET, max_payload_bytes=len(fits))
+    assert "result" in await answer(dispatcher, fits)
+    code, message, _ = await error_of(dispatcher, b"x" * (len(fits) + 1))  # not JSON: never parsed
+    assert (code, message) == (413, f"request body exceeds the service's limit of {len(fits)} bytes")
+
+
+async def test_service_keeps_serving_after_every_failure(dispatcher: Dispatcher) -> None:
+    for method in ["app.crash", "app.slow", "tasks.get", "app.quota", "no.such"]:
+        await answer(dispatcher, proxy_request(method, {"task_id": 1}))
+        body = proxy_request("greet.say", {"displayName": "again"})
+        assert await answer(dispatcher, body) == {"result": {"data": {"greetingText": "hello again"}}}
+
+
+@pytest.mark.parametrize("headers", [{}, {PROXY_SECRET_HEADER.lower(): "wrong"}, {"x-other": SECRET}])
+async def test_secret_is_required_before_any_handler_runs(dispatcher: Dispatcher, headers: dict[str, str]) -> None:
+    calls.clear()
+    reply = await dispatcher.dispatch(proxy_request("greet.say", {"displayName": "x"}), headers)
+    assert reply.status == 403
+    assert calls == []
+
+
+async def test_secret_header_name_is_case_insensitive(dispatcher: Dispatcher) -> None:
+    reply = await dispatcher.dispatch(proxy_request("who.am_i", {}), {PROXY_SECRET_HEADER: SECRET})
+    assert reply.status == 200
+
+
+def test_a_secret_is_required_unless_insecure_is_explicit() -> None:
+    with pytest.raises(ValueError, match="proxy_secret is required"):
+        Dispatcher(registry, proxy_secret=None)
+    with pytest.raises(ValueError, match="empty"):
+        Dispatcher(registry, proxy_secret="")
+    assert Dispatcher(registry, proxy_secret=None, allow_insecure=True).authorized({})
+
+
+async def test_insecure_mode_still_checks_a_secret_when_given() -> None:
+    dispatcher = Dispatcher(registry, proxy_secret=SECRET, allow_insecure=True)
+    assert (await dispatcher.dispatch(proxy_request("who.am_i", {}), {})).status == 403
+
+
+async def test_handlers_registered_later_are_served() -> None:
+    local = Registry()
+    dispatcher = Dispatcher(local, proxy_secret=SECRET)
+    assert (await error_of(dispatcher, proxy_request("late.one", {})))[0] == 404
+
+    @local.rpc("late.one")
+    async def late_one(conn: Connection, params: TaskParams) -> Count:
+        return Count(value=params.task_id)
+
+    assert await answer(dispatcher, proxy_request("late.one", {"task_id": 4})) == {"result": {"data": {"value": 4}}}
+    assert await error_of(dispatcher, proxy_request("late.two", {})) == (404, "method 'late.two' not found", False)
+    assert (await error_of(dispatcher, proxy_request("late.one", {})))[0] == 422
+
+    @local.rpc("late.two")
+    async def late_two(conn: Connection, params: Empty) -> Count:
+        return Count(value=2)
+
+    assert await answer(dispatcher, proxy_request("late.two")) == {"result": {"data": {"value": 2}}}
+    assert (await error_of(dispatcher, proxy_request("late.one", {"task_id": "x"})))[0] == 422
+
