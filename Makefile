@@ -36,8 +36,7 @@ demo: wheelhouse
 test: venv node-tools centrifugo
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-serve: wheelhouse centrifugo
-	$(PY) -m pip install -q -e sample_service
+serve: venv centrifugo
 	$(PY) scripts/serve.py
 
 clean:

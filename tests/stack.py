@@ -147,9 +147,11 @@ def run_service(
     factory: bool = False,
     env: Mapping[str, str] | None = None,
     health_path: str | None = None,
+    uvicorn_args: Sequence[str] = (),
 ) -> Iterator[ManagedProcess]:
     """``uvicorn app`` on loopback; ready when ``health_path`` answers 200 (or the port accepts)."""
     argv = [sys.executable, "-m", "uvicorn", app, "--host", LOOPBACK, "--port", str(port), "--no-access-log"]
+    argv += uvicorn_args
     if app_dir is not None:
         argv += ["--app-dir", str(app_dir)]
     if factory:

@@ -61,6 +61,8 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     enums = [_enum(e) for e in api.enums]
     methods = [_method(api, m) for m in api.methods]
     codes = [_error_code(e) for e in ERROR_CODES]
+    if not methods:
+        raise ValueError("the API has no methods: there is nothing to generate a Go SDK for")
     _check_unique_names(
         [(m.name, f"model {m.wire!r}") for m in models]
         + [(e.name, f"enum {e.wire!r}") for e in enums]
@@ -80,7 +82,12 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         methods=methods,
         codes=codes,
         quote=go_string,
+        cell=markdown_cell,
+        version_doc=doc_comment(
+            f"SDKVersion is the version of this SDK, generated from {sdk.service_name} {sdk.service_version}."
+        ),
     )
+    context["example_code"] = render_template("go", "example.go.j2", example=methods[0], **context).rstrip("\n")
     files = {
         name: render_template("go", template, **context)
         for name, template in (
@@ -112,6 +119,7 @@ class GoEnum:
     name: str
     base: str  # string | int
     doc: tuple[str, ...]
+    description: str
     consts: tuple[GoConst, ...]
     rows: tuple[str, ...]  # gofmt-aligned `Name Type = value` lines
 
@@ -131,6 +139,7 @@ class GoField:
 @dataclass(frozen=True)
 class LiteralGroup:
     owner: str  # "model 'Item', field 'kind'"
+    of: str  # "Item.Kind"
     doc: tuple[str, ...]
     consts: tuple[GoConst, ...]
     rows: tuple[str, ...]
@@ -198,16 +207,15 @@ class _Types:
                 expr, option = mapped.expr, "omitzero"  # nil is left out, an empty value is sent
             else:
                 expr, option = "*" + mapped.expr, "omitempty"
-            notes = [f.description] if f.description else []
-            notes += dict.fromkeys(mapped.notes)  # ordered, without repeats
-            if nullable:
-                notes.append("May be null." if f.required else "May be null; nil leaves it out.")
-            if f.has_default:
-                notes.append(f"Default when left out: {json.dumps(f.default, ensure_ascii=False)}.")
+            notes = list(dict.fromkeys(mapped.notes))  # ordered, without repeats
+            if f.required and nullable:
+                notes.append("Required; nil is sent as null.")
             elif not f.required:
-                notes.append("Optional.")
+                default = f", the service then uses {json.dumps(f.default, ensure_ascii=False)}" if f.has_default else ""
+                notes.append(f"Optional: nil leaves it out{default}.")
+            doc = "\n".join(filter(None, [f.description, " ".join(notes)]))
             fields.append(
-                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(" ".join(notes)),
+                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(doc),
                         _one_line(f.description), f.required)
             )
         aligned = _align_fields(fields)
@@ -256,7 +264,7 @@ class _Types:
         names = naming.unique(naming.go_const(prefix, v) for v in values)
         consts = tuple(GoConst(n, go_string(v) if isinstance(v, str) else str(v)) for n, v in zip(names, values))
         doc = doc_comment(f"Values of {owner[0]}.{owner[1]}.")
-        self.literals.append(LiteralGroup(where, doc, consts, _align_consts(consts, "")))
+        self.literals.append(LiteralGroup(where, ".".join(owner), doc, consts, _align_consts(consts, "")))
         return _Mapped(expr, False, [f"One of the {prefix}* constants."])
 
 
@@ -270,7 +278,10 @@ def _enum(enum: EnumModel) -> GoEnum:
         raise UnsupportedType(f"{where}: an enum mixing strings and numbers ({enum.values!r}) has no Go mapping")
     names = naming.unique(naming.go_const(name, v) for v in enum.values)
     consts = tuple(GoConst(n, go_string(v) if isinstance(v, str) else str(v)) for n, v in zip(names, enum.values))
-    return GoEnum(enum.name, name, base, doc_comment(enum.description), consts, _align_consts(consts, name))
+    return GoEnum(
+        enum.name, name, base, doc_comment(enum.description), _one_line(enum.description), consts,
+        _align_consts(consts, name),
+    )
 
 
 def _method(api: Api, method: Method) -> GoMethod:
@@ -382,6 +393,11 @@ def _clean_lines(text: str) -> list[str]:
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+def markdown_cell(text: str) -> str:
+    """Text for one cell of a Markdown table: one line, ``|`` escaped."""
+    return _one_line(text).replace("|", "\\|")
 
 
 def _one_line(text: str) -> str:

@@ -146,7 +146,7 @@ def _notes(t: TypeRef) -> list[str]:
 
     def walk(node: TypeRef) -> None:
         if isinstance(node, Scalar) and node.kind in _STRING_FORMATS:
-            notes.append(f"`string` holds: {_STRING_FORMATS[node.kind]}.")
+            notes.append(f"Format: {_STRING_FORMATS[node.kind]}.")
         elif isinstance(node, Array):
             if node.unique:
                 notes.append("Items are unique.")
