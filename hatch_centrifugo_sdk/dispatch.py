@@ -125,6 +125,10 @@ class Dispatcher:
         return _error("PAYLOAD_TOO_LARGE", f"request body exceeds the service's limit of {self.max_payload_bytes} bytes")
 
     async def dispatch(self, body: bytes, headers: Mapping[str, str]) -> Reply:
+        """The reply to one proxy request; header names match case-insensitively.
+
+        Every failure becomes a reply (the service keeps serving); only cancellation propagates.
+        """
         if not self.authorized(headers):
             return self.forbidden()
         if len(body) > self.max_payload_bytes:

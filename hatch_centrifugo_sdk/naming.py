@@ -175,7 +175,12 @@ def enum_member(value: str | int) -> str:
 
 
 def go_const(prefix: str, value: str | int) -> str:
-    """A Go constant for one enum or literal value: ``Color`` + ``"dark-blue"`` → ``ColorDarkBlue``."""
+    """A Go constant for one enum or literal value: ``Color`` + ``"dark-blue"`` → ``ColorDarkBlue``.
+
+    Numbers: ``Level`` + ``2`` → ``LevelValue2``, ``-1`` → ``LevelMinus1``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return f"{prefix}Minus{-value}"
     return prefix + go_pascal(enum_member(value))
 
 

@@ -56,7 +56,7 @@ _TAG_PUNCTUATION = set("!#$%&()*+-./:;<=>?@[]^_{|}~")
 def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     if not re.fullmatch(r"[a-z][a-z0-9]*", sdk.import_name) or sdk.import_name in naming.GO_RESERVED:
         raise ValueError(f"{sdk.import_name!r} is not a usable Go package name")
-    types = _Types(api)
+    types = _Types()
     models = [types.struct(m) for m in api.models]
     enums = [_enum(e) for e in api.enums]
     methods = [_method(api, m) for m in api.methods]
@@ -131,7 +131,7 @@ class GoField:
     type: str
     tag: str  # the complete struct tag, backquotes included
     doc: tuple[str, ...]
-    description: str  # plain text, for the README
+    description: str  # one line of text with the notes, for the README
     required: bool
     line: str = ""  # gofmt-aligned `Name Type tag`
 
@@ -186,8 +186,7 @@ class _Mapped:
 class _Types:
     """IR type → Go type, collecting imports and the constants of literal types."""
 
-    def __init__(self, api: Api) -> None:
-        self.api = api
+    def __init__(self) -> None:
         self.imports: set[str] = set()
         self.literals: list[LiteralGroup] = []
 
@@ -215,8 +214,8 @@ class _Types:
                 notes.append(f"Optional: nil leaves it out{default}.")
             doc = "\n".join(filter(None, [f.description, " ".join(notes)]))
             fields.append(
-                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(doc),
-                        _one_line(f.description), f.required)
+                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(doc), _one_line(doc),
+                        f.required)
             )
         aligned = _align_fields(fields)
         return GoStruct(
@@ -288,7 +287,7 @@ def _method(api: Api, method: Method) -> GoMethod:
     name = naming.go_method(method.name)
     intro = f'{name} calls the RPC method "{method.name}".'
     if method.requires_auth:
-        intro += " It needs an authenticated connection (a token whose sub is the user)."
+        intro += "\nIt needs an authenticated connection (a token whose sub is the user)."
     text = intro + ("\n\n" + method.description if method.description else "")
     return GoMethod(
         method.name, name, naming.go_type(method.params), naming.go_type(method.result),

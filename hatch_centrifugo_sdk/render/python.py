@@ -1,0 +1,517 @@
+"""Api → the source tree of an installable Python SDK: a hatchling project with a typed package.
+
+The generated modules import the standard library and Pydantic under private aliases
+(``_dt``, ``_pd``, ...): a field may well be called ``date`` or ``uuid``, and inside a class
+body that name would shadow the type. Builtin types keep their plain names;
+``naming.python_model_fields`` renames the rare field that would shadow one of them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .. import naming
+from ..errors import ERROR_CODES, ErrorCode
+from ..ir.model import (
+    Api,
+    Array,
+    EnumModel,
+    Field,
+    Literal,
+    Map,
+    Method,
+    Nullable,
+    ObjectModel,
+    Ref,
+    Scalar,
+    Tuple,
+    TypeRef,
+    Union,
+)
+from . import SdkInfo, render_template
+
+DEPENDENCIES = ("centrifuge-python>=0.7,<0.8", "pydantic>=2.6,<3")
+
+# IR scalar kind → (annotation in the SDK's code, as the README shows it).
+_SCALARS = {
+    "string": ("str", "str"),
+    "integer": ("int", "int"),
+    "number": ("float", "float"),
+    "boolean": ("bool", "bool"),
+    "any": ("_t.Any", "Any"),
+    "datetime": ("_dt.datetime", "datetime"),
+    "date": ("_dt.date", "date"),
+    "time": ("_dt.time", "time"),
+    "duration": ("_dt.timedelta", "timedelta"),
+    "uuid": ("_uuid.UUID", "UUID"),
+    "decimal": ("_decimal.Decimal", "Decimal"),
+    "bytes": ("bytes", "bytes"),
+}
+
+# The SDK module each template becomes, inside the import package.
+_MODULES = ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py")
+
+
+def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+    """The complete project: ``pyproject.toml``, ``README.md`` and the import package."""
+    context = _context(api, sdk)
+    files = {
+        "pyproject.toml": render_template("python", "pyproject.toml.j2", **context),
+        "README.md": render_template("python", "README.md.j2", **context),
+        f"{sdk.import_name}/py.typed": "",
+    }
+    for module in _MODULES:
+        files[f"{sdk.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
+    return dict(sorted(files.items()))
+
+
+# ---------------------------------------------------------------------------
+# What the templates show
+
+
+@dataclass(frozen=True)
+class FieldView:
+    attr: str  # the Python attribute
+    wire: str
+    annotation: str
+    doc_type: str  # the annotation as the README shows it
+    value: str | None  # the default as a plain ``= value``, when no Field(...) is needed
+    field_args: tuple[str, ...]  # Field(...) arguments; empty when none are needed
+    required: bool
+    default_json: str  # for the README: the JSON default, "" when there is none
+    description: str
+
+
+@dataclass(frozen=True)
+class ModelView:
+    name: str
+    docstring: str  # a complete, indented string literal, or ""
+    description: str
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True)
+class EnumView:
+    name: str
+    bases: str
+    docstring: str
+    description: str
+    members: tuple[tuple[str, str], ...]  # (member name, value literal)
+
+
+@dataclass(frozen=True)
+class MethodView:
+    name: str
+    wire: str
+    wire_literal: str
+    params: str
+    result: str
+    docstring: str
+    description: str
+    requires_auth: bool
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    cls: str
+    code: int
+    temporary: bool
+    side: str
+    meaning: str
+    docstring: str
+
+
+def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+    types = _Types(api)
+    models = [_model_view(m, types) for m in api.models]
+    enums = [_enum_view(e) for e in api.enums]
+    methods = [_method_view(m) for m in api.methods]
+    errors = [_error_view(e) for e in ERROR_CODES]
+    errors_by_code = {e.code: e for e in errors}
+    model_names = sorted(m.name for m in models)
+    enum_names = sorted(e.name for e in enums)
+    description = f"Typed Python client for the {sdk.service_name} RPC API, called through Centrifugo"
+    example = methods[0] if methods else None
+    return {
+        "sdk": sdk,
+        "toml": {
+            "name": _toml_string(sdk.package_name),
+            "version": _toml_string(sdk.version),
+            "description": _toml_string(description),
+            "dependencies": [_toml_string(d) for d in DEPENDENCIES],
+            "package": _toml_string(sdk.import_name),
+        },
+        "description": description,
+        "dependencies": DEPENDENCIES,
+        "models": models,
+        "enums": enums,
+        "methods": methods,
+        "errors": errors,
+        "timeout_error": errors_by_code[1],
+        "closed_error": errors_by_code[2],
+        "model_names": model_names,
+        "enum_names": enum_names,
+        "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
+        "exports": sorted(
+            ["APIClient", "API_HASH", "CentrifugoRPCClient", "RpcError", "SDK_VERSION"]
+            + [e.cls for e in errors]
+            + model_names
+            + enum_names
+        ),
+        "stdlib_imports": types.stdlib_imports(),
+        "api_types": sorted({m.params for m in methods} | {m.result for m in methods}),
+        "example_method": example,
+        "example_call": _example_call(api, example, types) if example else "",
+        "cell": _table_cell,
+        "doc_literal": _docstring,
+        "py_literal": _py,
+    }
+
+
+def _model_view(model: ObjectModel, types: _Types) -> ModelView:
+    attrs = naming.python_model_fields([f.name for f in model.fields], types.class_names)
+    return ModelView(
+        naming.python_type(model.name),
+        _docstring(model.description, "    "),
+        model.description,
+        tuple(_field_view(f, attr, types) for f, attr in zip(model.fields, attrs)),
+    )
+
+
+def _field_view(field: Field, attr: str, types: _Types) -> FieldView:
+    annotation = types.code(field.type)
+    doc_type = types.doc(field.type)
+    args: list[str] = []
+    value: str | None = None
+    if not field.required:
+        if field.has_default and field.default is not None:
+            value, factory = _default(field.default, field.type, types)
+            if factory:
+                args.append(f"default_factory={factory}")
+        else:
+            # Optional without a default of its own: absent stays absent (exclude_unset),
+            # and the attribute reads None.
+            value = "None"
+            if not _admits_none(field.type):
+                annotation, doc_type = f"{annotation} | None", f"{doc_type} | None"
+    if attr != field.name:
+        args += [f"validation_alias={_py(field.name)}", f"serialization_alias={_py(field.name)}"]
+    if field.description:
+        args.append(f"description={_py(field.description)}")
+    if args and value is not None:
+        args.insert(0, f"default={value}")
+        value = None
+    return FieldView(
+        attr,
+        field.name,
+        annotation,
+        doc_type,
+        value,
+        tuple(args),
+        field.required,
+        json.dumps(field.default, ensure_ascii=False) if field.has_default else "",
+        field.description,
+    )
+
+
+def _default(default: Any, t: TypeRef, types: _Types) -> tuple[str | None, str | None]:
+    """(plain default, default_factory) for a non-null JSON default of type ``t``."""
+    if default == [] and isinstance(default, list) or default == {} and isinstance(default, dict):
+        inner = t.inner if isinstance(t, Nullable) else t
+        if isinstance(default, dict):
+            return None, "dict"
+        return None, types.collection(inner) if isinstance(inner, Array) else "list"
+    literal = types.literal(default, t)
+    if literal is not None:
+        return literal, None
+    # Dates, decimals, models, ...: the JSON default, validated as the server would.
+    target = types.code(t.inner if isinstance(t, Nullable) else t)
+    text = json.dumps(default, ensure_ascii=False, sort_keys=True)
+    return None, f"lambda: _pd.TypeAdapter[{target}]({target}).validate_json({_py(text)})"
+
+
+def _admits_none(t: TypeRef) -> bool:
+    return isinstance(t, Nullable) or t == Scalar("any")
+
+
+def _enum_view(enum: EnumModel) -> EnumView:
+    if all(isinstance(v, str) for v in enum.values):
+        bases = "str, _enum.Enum"
+    elif all(type(v) is int for v in enum.values):
+        bases = "_enum.IntEnum"
+    else:
+        bases = "_enum.Enum"
+    members = naming.unique(naming.enum_member(v) for v in enum.values)
+    return EnumView(
+        naming.python_type(enum.name),
+        bases,
+        _docstring(enum.description, "    "),
+        enum.description,
+        tuple(zip(members, (_py(v) for v in enum.values))),
+    )
+
+
+def _method_view(method: Method) -> MethodView:
+    return MethodView(
+        naming.python_method(method.name),
+        method.name,
+        _py(method.name),
+        naming.python_type(method.params),
+        naming.python_type(method.result),
+        _docstring(method.description, "        "),
+        method.description,
+        method.requires_auth,
+    )
+
+
+def _error_view(error: ErrorCode) -> ErrorView:
+    return ErrorView(
+        naming.python_error_class(error.name),
+        error.code,
+        error.temporary,
+        error.side,
+        error.meaning,
+        _docstring(f"Code {error.code}: {error.meaning}", "    "),
+    )
+
+
+def _example_call(api: Api, method: MethodView, types: _Types) -> str:
+    """``Params(a="text", n=1)``: the required fields of the first method's params, with sample values."""
+    wire_params = next(m.params for m in api.methods if m.name == method.wire)
+    model = api.model(wire_params)
+    attrs = naming.python_model_fields([f.name for f in model.fields], types.class_names)
+    args = [f"{attr}={types.example(f.type)}" for f, attr in zip(model.fields, attrs) if f.required]
+    return f"{method.params}({', '.join(args)})"
+
+
+# ---------------------------------------------------------------------------
+# Types
+
+
+class _Types:
+    """IR type → Python annotation, default literal or sample value, within one Api."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.class_names = [naming.python_type(t.name) for t in (*api.models, *api.enums)]
+        self._enums = {e.name: e for e in api.enums}
+
+    def code(self, t: TypeRef) -> str:
+        return self._annotation(t, code=True)
+
+    def doc(self, t: TypeRef) -> str:
+        return self._annotation(t, code=False)
+
+    def _annotation(self, t: TypeRef, code: bool) -> str:
+        def sub(inner: TypeRef) -> str:
+            return self._annotation(inner, code)
+
+        if isinstance(t, Scalar):
+            return _SCALARS[t.kind][0 if code else 1]
+        if isinstance(t, Ref):
+            return naming.python_type(t.name)
+        if isinstance(t, Array):
+            return f"{self.collection(t)}[{sub(t.item)}]"
+        if isinstance(t, Tuple):
+            return f"tuple[{', '.join(sub(i) for i in t.items) or '()'}]"
+        if isinstance(t, Map):
+            return f"dict[str, {sub(t.value)}]"
+        if isinstance(t, Literal):
+            return f"{'_t.' if code else ''}Literal[{', '.join(_py(v) for v in t.values)}]"
+        if isinstance(t, Union):
+            union = " | ".join(sub(v) for v in t.variants)
+            if t.discriminator and code:
+                return f"_t.Annotated[{union}, _pd.Field(discriminator={_py(t.discriminator)})]"
+            return union
+        if isinstance(t, Nullable):
+            return f"{sub(t.inner)} | None"
+        raise TypeError(f"not a type: {t!r}")
+
+    def collection(self, t: Array) -> str:
+        # A set of models or lists cannot be built (they are unhashable): keep a list.
+        return "set" if t.unique and self._hashable(t.item) else "list"
+
+    def _hashable(self, t: TypeRef) -> bool:
+        if isinstance(t, Scalar):
+            return t.kind != "any"
+        if isinstance(t, Ref):
+            return t.name in self._enums
+        if isinstance(t, Literal):
+            return True
+        if isinstance(t, Nullable):
+            return self._hashable(t.inner)
+        if isinstance(t, (Tuple, Union)):
+            return all(self._hashable(i) for i in (t.items if isinstance(t, Tuple) else t.variants))
+        return False
+
+    def literal(self, value: Any, t: TypeRef) -> str | None:
+        """A Python expression of type ``t`` for the JSON ``value``; None where only validation can build it."""
+        if isinstance(t, Nullable):
+            return "None" if value is None else self.literal(value, t.inner)
+        if isinstance(t, Scalar):
+            if t.kind == "any":
+                return _json_literal(value)
+            expected = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float)}
+            fits = type(value) in expected.get(t.kind, ()) and _json_literal(value) is not None
+            return _py(value) if fits else None
+        if isinstance(t, Literal):
+            return _py(value) if any(type(v) is type(value) and v == value for v in t.values) else None
+        if isinstance(t, Ref):
+            enum = self._enums.get(t.name)
+            if enum is None:
+                return None
+            members = naming.unique(naming.enum_member(v) for v in enum.values)
+            for v, member in zip(enum.values, members):
+                if type(v) is type(value) and v == value:
+                    return f"{naming.python_type(enum.name)}.{member}"
+            return None
+        if isinstance(t, Array) and isinstance(value, list):
+            items = _complete([self.literal(v, t.item) for v in value])
+            if items is None:
+                return None
+            if self.collection(t) == "set":
+                return "{" + ", ".join(items) + "}" if items else "set()"
+            return "[" + ", ".join(items) + "]"
+        if isinstance(t, Tuple) and isinstance(value, list) and len(value) == len(t.items):
+            items = _complete([self.literal(v, i) for v, i in zip(value, t.items)])
+            if items is None:
+                return None
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if isinstance(t, Map) and isinstance(value, dict):
+            return _dict_literal(value, lambda v: self.literal(v, t.value))
+        if isinstance(t, Union):
+            for variant in t.variants:
+                literal = self.literal(value, variant)
+                if literal is not None:
+                    return literal
+        return None
+
+    def example(self, t: TypeRef) -> str:
+        """A sample value for the README's usage example; ``...`` where none is obvious."""
+        if isinstance(t, Nullable):
+            return "None"
+        if isinstance(t, Scalar):
+            return {"string": '"text"', "integer": "1", "number": "1.0", "boolean": "True"}.get(t.kind, "...")
+        if isinstance(t, Literal):
+            return _py(t.values[0])
+        if isinstance(t, Ref) and t.name in self._enums:
+            enum = self._enums[t.name]
+            return f"{naming.python_type(enum.name)}.{naming.enum_member(enum.values[0])}"
+        if isinstance(t, Array):
+            return "set()" if self.collection(t) == "set" else "[]"
+        if isinstance(t, Map):
+            return "{}"
+        return "..."
+
+    def stdlib_imports(self) -> list[str]:
+        """The aliased standard-library imports models.py needs, sorted."""
+        used = _kinds_used(self.api)
+        imports = {"import typing as _t"} if "any" in used or _uses(self.api, (Literal, Union)) else set()
+        if used & {"datetime", "date", "time", "duration"}:
+            imports.add("import datetime as _dt")
+        if "uuid" in used:
+            imports.add("import uuid as _uuid")
+        if "decimal" in used:
+            imports.add("import decimal as _decimal")
+        if self.api.enums:
+            imports.add("import enum as _enum")
+        return sorted(imports)
+
+
+def _walk(t: TypeRef) -> list[TypeRef]:
+    if isinstance(t, (Array, Nullable)):
+        return [t, *_walk(t.item if isinstance(t, Array) else t.inner)]
+    if isinstance(t, Map):
+        return [t, *_walk(t.value)]
+    if isinstance(t, (Tuple, Union)):
+        return [t, *(x for i in (t.items if isinstance(t, Tuple) else t.variants) for x in _walk(i))]
+    return [t]
+
+
+def _all_types(api: Api) -> list[TypeRef]:
+    return [x for m in api.models for f in m.fields for x in _walk(f.type)]
+
+
+def _kinds_used(api: Api) -> set[str]:
+    return {t.kind for t in _all_types(api) if isinstance(t, Scalar)}
+
+
+def _uses(api: Api, kinds: tuple[type, ...]) -> bool:
+    return any(isinstance(t, kinds) for t in _all_types(api))
+
+
+def _json_literal(value: Any) -> str | None:
+    """A Python literal equal to a JSON value (None for a non-finite float)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return _py(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else None
+    if isinstance(value, list):
+        items = _complete([_json_literal(v) for v in value])
+        return None if items is None else "[" + ", ".join(items) + "]"
+    if isinstance(value, dict):
+        return _dict_literal(value, _json_literal)
+    return None
+
+
+def _complete(items: list[str | None]) -> list[str] | None:
+    """The literals, or None if any value had none."""
+    done = [i for i in items if i is not None]
+    return done if len(done) == len(items) else None
+
+
+def _dict_literal(value: dict[str, Any], literal: Callable[[Any], str | None]) -> str | None:
+    values = _complete([literal(v) for _, v in sorted(value.items())])
+    if values is None:
+        return None
+    return "{" + ", ".join(f"{_py(k)}: {v}" for k, v in zip(sorted(value), values)) + "}"
+
+
+# ---------------------------------------------------------------------------
+# Text that must survive any input
+
+
+def _docstring(text: str, indent: str) -> str:
+    """A triple-quoted literal showing ``text`` exactly, whatever it contains; "" for no text."""
+    if not text:
+        return ""
+    escaped = "".join(_escape_doc_char(c) for c in text)
+    lines = escaped.split("\n")
+    if len(lines) == 1:
+        return f'"""{escaped}"""'
+    body = "\n".join(f"{indent}{line}" if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def _escape_doc_char(c: str) -> str:
+    if c in '\\"':
+        return "\\" + c
+    if c == "\n" or c == "\t" or (ord(c) >= 32 and ord(c) != 127):
+        return c
+    return f"\\x{ord(c):02x}"
+
+
+def _py(value: Any) -> str:
+    """A Python literal of a JSON scalar; strings double-quoted, escaped where needed."""
+    if not isinstance(value, str):
+        return repr(value)
+    return '"' + "".join(_escape_str_char(c) for c in value) + '"'
+
+
+def _escape_str_char(c: str) -> str:
+    if c in '\\"':
+        return "\\" + c
+    return c if c.isprintable() else repr(c)[1:-1]
+
+
+def _table_cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string (non-ASCII kept, no surrogate escapes) is a valid TOML basic string.
+    return json.dumps(text, ensure_ascii=False)

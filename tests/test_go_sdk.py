@@ -1,0 +1,550 @@
+"""The Go SDK: rendered from real handler models, judged by the Go toolchain itself.
+
+Two SDK modules are rendered: the shared kitchen sink, and one with the type kinds and
+awkward names and texts the kitchen sink lacks. A consumer module uses both through
+``replace`` directives: gofmt, go vet, go build and go test decide. No server is needed:
+JSON goes Python → Go → Python, and the client's failures are provoked offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+from decimal import Decimal
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import Any, Dict, List, Literal, Optional, Set, Tuple, Union
+
+import pytest
+from pydantic import BaseModel, Field
+
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.ir.parser import parse_api
+from hatch_centrifugo_sdk.package.gomod import write_module
+from hatch_centrifugo_sdk.render import SdkInfo
+from hatch_centrifugo_sdk.render.go import GENERATED, NameClash, UnsupportedType, doc_comment, render
+from tests.fixtures import kitchen_sink
+
+KITCHEN = "example.com/acme/kitchensdk/v2"
+ODDS = "example.com/acme/oddsdk"
+
+# Text that breaks naive generators: comment terminators, quotes, RST and Markdown,
+# lines gofmt would reformat in a doc comment, and characters Go source must not hold.
+STRESS = """Settings, with ``double`` backticks, ''quotes'', `code` and */ a comment end.
+
+Overview
+
+- not a list
+1. not a numbered list
+    indented like code
+\tand a tab
+[spec]: https://example.com/spec
+# Not a heading here
+
+# A Heading
+
+Ünïcödé ✓ 🎉, a NUL \x00 and a BOM \ufeff inside."""
+
+
+# --- a second API: every type kind and name the kitchen sink lacks -------------------------
+
+odds = Registry()
+
+
+class Shade(str, Enum):
+    EMPTY = ""
+    DARK_BLUE = "dark-blue"
+    DARK_BLUE_TOO = "dark_blue"  # same Go constant name as "dark-blue": numbered
+
+
+class Level(IntEnum):
+    MINUS_ONE = -1
+    ONE = 1
+
+
+class Config(BaseModel):  # a name the SDK itself declares: renamed
+    __doc__ = STRESS
+
+
+class Everything(BaseModel):
+    blob: bytes
+    amount: Decimal
+    anything: Any
+    maybe_anything: Any = None
+    unique_tags: Set[str]
+    at: dt.time
+    span: dt.timedelta
+    day: dt.date
+    code: Literal[1, 2, 3]
+    flag: Literal[True]
+    matrix: List[List[float]]
+    lookup: Dict[str, List[Optional[int]]]
+    maybe_list: Optional[List[str]]
+    opt_list: Optional[List[str]] = None
+    shade: Shade
+    level: Level = Level.ONE
+    user_id: str
+    userId: str  # the same Go field name as user_id: numbered
+    odd: str = Field("x", alias="odd-name.v2")
+    config: Optional[Config] = None
+    stress: str = Field(..., description=STRESS)
+
+
+@odds.rpc("close")
+async def close(conn: Any, params: Config) -> Everything:  # "Close" is a Client method: renamed
+    raise NotImplementedError
+
+
+async def _echo(conn: Any, params: Everything) -> Everything:
+    return params
+
+
+_echo.__doc__ = STRESS
+odds.rpc("everything.echo")(_echo)
+
+
+def everything_sample() -> Everything:
+    return Everything(
+        blob=b"hi", amount=Decimal("12.50"), anything={"a": [1, None]}, unique_tags={"a", "b"},
+        at=dt.time(12, 30), span=dt.timedelta(hours=1, minutes=30), day=dt.date(2024, 1, 2), code=2,
+        flag=True, matrix=[[1.5, -2.0]], lookup={"k": [1, None]}, maybe_list=None, shade=Shade.DARK_BLUE,
+        user_id="u1", userId="u2", **{"odd-name.v2": "o"}, stress="s",
+    )
+
+
+def kitchen_item() -> kitchen_sink.Item:
+    return kitchen_sink.Item(
+        id=7, title="t", score=0.5, note=None, created_at=dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc),
+        owner="123e4567-e89b-12d3-a456-426614174000", tags=[kitchen_sink.Tag(name="x", color=kitchen_sink.Color.DARK_BLUE)],
+        attributes={"a": 1}, priority=kitchen_sink.Priority.HIGH, kind="bug", parent=None, user_id="u",
+    )
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+def sdk_info(api_hash: str, module: str, package: str) -> SdkInfo:
+    return SdkInfo("kitchen-sink", "2.1.0rc1", api_hash, "2.1.0-rc.1", module, package)
+
+
+@pytest.fixture(scope="session")
+def kitchen_files() -> dict[str, str]:
+    api = parse_api(kitchen_sink.registry)
+    return render(api, sdk_info(api.hash, KITCHEN, "kitchensdk"))
+
+
+@pytest.fixture(scope="session")
+def odds_files() -> dict[str, str]:
+    api = parse_api(odds)
+    return render(api, sdk_info(api.hash, ODDS, "oddsdk"))
+
+
+@pytest.fixture(scope="session")
+def go_env() -> dict[str, str]:
+    assert shutil.which("go"), "the Go toolchain (go on PATH) is needed to test the Go SDK"
+    env = dict(os.environ)
+    env["GOFLAGS"] = (env.get("GOFLAGS", "") + " -mod=mod").strip()
+    return env
+
+
+def go(env: dict[str, str], cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["go", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if check and done.returncode != 0:
+        pytest.fail(f"go {' '.join(args)} failed in {cwd}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def modules(tmp_path_factory: pytest.TempPathFactory, kitchen_files: dict[str, str], odds_files: dict[str, str]) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("go-sdks")
+    return {
+        KITCHEN: write_module(kitchen_files, root / "kitchensdk"),
+        ODDS: write_module(odds_files, root / "oddsdk"),
+    }
+
+
+CONSUMER_MAIN = """package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"example.com/acme/kitchensdk/v2"
+	"example.com/acme/oddsdk"
+)
+
+func main() {
+	client := kitchensdk.NewClient(os.Args[1], kitchensdk.Config{
+		Token:       "token",
+		GetToken:    func(ctx context.Context) (string, error) { return "", kitchensdk.ErrUnauthorized },
+		ReadTimeout: time.Second,
+	})
+	defer client.Close()
+	ctx := context.Background()
+	if err := client.Connect(ctx); err != nil {
+		panic(err)
+	}
+	api := kitchensdk.NewAPI(client)
+	limit := int64(10)
+	page, err := api.ItemsSearch(ctx, kitchensdk.ItemQuery{Query: "q", Limit: &limit, Colors: []kitchensdk.Color{kitchensdk.ColorRed}})
+	if err != nil {
+		panic(err)
+	}
+	var items []kitchensdk.Item = page.Items
+	red := kitchensdk.ColorRed
+	item, err := api.ItemsGetStats(ctx, kitchensdk.Tag{Name: "x", Color: &red})
+	if err != nil {
+		panic(err)
+	}
+	var when time.Time = item.CreatedAt
+	var kind string = kitchensdk.ItemKindTask
+	var priority kitchensdk.Priority = kitchensdk.PriorityValue2
+	fmt.Println(len(items), when, kind, priority, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
+
+	odd := oddsdk.NewAPI(oddsdk.NewClient(os.Args[1], oddsdk.Config{}))
+	everything, err := odd.CloseMethod(ctx, oddsdk.ConfigModel{})
+	if err != nil {
+		panic(err)
+	}
+	var shade oddsdk.Shade = oddsdk.ShadeDarkBlue2
+	var code int64 = oddsdk.EverythingCodeValue2
+	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinus1)
+}
+"""
+
+# Go side of the JSON round trips: decode what Python wrote, check, encode back for Python.
+CONSUMER_TEST = """package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"example.com/acme/kitchensdk/v2"
+	"example.com/acme/oddsdk"
+	"github.com/centrifugal/centrifuge-go"
+)
+
+func roundTrip[T any](t *testing.T, name string, check func(*T)) {
+	t.Helper()
+	in, err := os.ReadFile("testdata/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var value T
+	if err := json.Unmarshal(in, &value); err != nil {
+		t.Fatalf("decoding %s: %v", name, err)
+	}
+	check(&value)
+	out, err := json.Marshal(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("testdata/"+name+".out.json", out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestItem(t *testing.T) {
+	roundTrip(t, "item", func(item *kitchensdk.Item) {
+		if item.Parent != nil || item.Note != nil {
+			t.Errorf("null parent and note should decode to nil: %+v %+v", item.Parent, item.Note)
+		}
+		if item.Priority == nil || *item.Priority != kitchensdk.PriorityValue2 {
+			t.Errorf("priority: %v", item.Priority)
+		}
+		if item.Kind == nil || *item.Kind != kitchensdk.ItemKindBug {
+			t.Errorf("kind: %v", item.Kind)
+		}
+		if c := item.Tags[0].Color; c == nil || *c != kitchensdk.ColorDarkBlue {
+			t.Errorf("tag colour: %v", c)
+		}
+		if !item.CreatedAt.Equal(time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)) {
+			t.Errorf("created_at: %v", item.CreatedAt)
+		}
+	})
+}
+
+func TestEverything(t *testing.T) {
+	roundTrip(t, "everything", func(e *oddsdk.Everything) {
+		if e.Shade != oddsdk.ShadeDarkBlue || e.Code != oddsdk.EverythingCodeValue2 || !e.Flag {
+			t.Errorf("shade, code, flag: %v %v %v", e.Shade, e.Code, e.Flag)
+		}
+		if e.Amount != "12.50" || e.MaybeList != nil || e.UserID2 != "u2" || *e.OddNameV2 != "o" {
+			t.Errorf("amount, maybe_list, userId, odd: %v %v %v %v", e.Amount, e.MaybeList, e.UserID2, e.OddNameV2)
+		}
+	})
+}
+
+func TestWireForms(t *testing.T) {
+	zero := int64(0)
+	for _, c := range []struct {
+		value any
+		want  string
+	}{
+		{kitchensdk.ItemQuery{Query: "q"}, `{"query":"q"}`},
+		{kitchensdk.ItemQuery{Query: "q", Limit: &zero, Colors: []kitchensdk.Color{}}, `{"query":"q","limit":0,"colors":[]}`},
+		{kitchensdk.Tag{Name: "n"}, `{"name":"n"}`},
+		{oddsdk.ConfigModel{}, `{}`},
+	} {
+		out, err := json.Marshal(c.value)
+		if err != nil || string(out) != c.want {
+			t.Errorf("%T: got %s (%v), want %s", c.value, out, err, c.want)
+		}
+	}
+}
+
+func TestCallWithoutConnection(t *testing.T) {
+	client := kitchensdk.NewClient(os.Getenv("CLOSED_URL"), kitchensdk.Config{})
+	defer client.Close()
+	_, err := kitchensdk.NewAPI(client).ItemsSearch(context.Background(), kitchensdk.ItemQuery{Query: "q"})
+	var rpcErr *kitchensdk.RPCError
+	if !errors.As(err, &rpcErr) || rpcErr.Code != kitchensdk.CodeConnectionClosed || !rpcErr.Temporary {
+		t.Fatalf("want an RPCError with CodeConnectionClosed, got %#v", err)
+	}
+	if !errors.Is(err, centrifuge.ErrClientDisconnected) {
+		t.Errorf("the library's error should stay reachable: %v", err)
+	}
+}
+
+func TestConnectTimesOut(t *testing.T) {
+	client := kitchensdk.NewClient(os.Getenv("CLOSED_URL"), kitchensdk.Config{})
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := client.Connect(ctx)
+	var rpcErr *kitchensdk.RPCError
+	if !errors.As(err, &rpcErr) || rpcErr.Code != kitchensdk.CodeTimeout || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want an RPCError with CodeTimeout wrapping the deadline, got %#v", err)
+	}
+}
+
+func TestConnectAfterClose(t *testing.T) {
+	client := kitchensdk.NewClient(os.Getenv("CLOSED_URL"), kitchensdk.Config{})
+	client.Close()
+	err := client.Connect(context.Background())
+	var rpcErr *kitchensdk.RPCError
+	if !errors.As(err, &rpcErr) || rpcErr.Code != kitchensdk.CodeConnectionClosed {
+		t.Fatalf("want an RPCError with CodeConnectionClosed, got %#v", err)
+	}
+}
+"""
+
+
+def write_consumer(root: Path, modules: dict[str, Path], files: dict[str, str]) -> Path:
+    requires = "".join(f"require {m} v0.0.0\n" for m in sorted(modules))
+    replaces = "".join(f"replace {m} => {modules[m]}\n" for m in sorted(modules))
+    (root / "go.mod").write_text(f"module example.com/consumer\n\ngo 1.25.0\n\n{requires}\n{replaces}")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def readme_example(files: dict[str, str]) -> str:
+    return files["README.md"].split("```go\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.fixture(scope="session")
+def consumer(
+    tmp_path_factory: pytest.TempPathFactory, modules: dict[str, Path], kitchen_files: dict[str, str], go_env: dict[str, str]
+) -> Path:
+    root = write_consumer(
+        tmp_path_factory.mktemp("consumer"),
+        modules,
+        {"main.go": CONSUMER_MAIN, "main_test.go": CONSUMER_TEST, "example/main.go": readme_example(kitchen_files)},
+    )
+    go(go_env, root, "mod", "tidy")
+    return root
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def test_module_files(kitchen_files: dict[str, str]) -> None:
+    assert list(kitchen_files) == ["README.md", "client.go", "errors.go", "go.mod", "go.sum", "models.go", "version.go"]
+    for name, text in kitchen_files.items():
+        if name.endswith(".go"):
+            assert text.startswith(GENERATED + "\n\npackage kitchensdk\n"), name
+    assert kitchen_files["go.mod"].startswith(f"module {KITCHEN}\n\ngo 1.25.0\n")
+    assert "github.com/centrifugal/centrifuge-go v0.12.1 h1:" in kitchen_files["go.sum"]
+    api = parse_api(kitchen_sink.registry)
+    assert f'const APIHash = "{api.hash}"' in kitchen_files["version.go"]
+    assert 'const SDKVersion = "2.1.0-rc.1"' in kitchen_files["version.go"]
+
+
+def squeeze(text: str) -> str:
+    """Text with gofmt's alignment padding collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[str, str]) -> None:
+    models = kitchen_files["models.go"]
+    for line in (
+        "type Color string",
+        'ColorDarkBlue Color = "dark-blue"',
+        "type Priority int",
+        "PriorityValue2 Priority = 2",
+        'ItemKindBug  = "bug"',
+        "ID int64 `json:\"id\"`",
+        "UserID string `json:\"user_id\"`",
+        "CreatedAt time.Time `json:\"created_at\"`",
+        "Note *string `json:\"note,omitempty\"`",  # optional: pointer, left out when nil
+        "Parent *Tag `json:\"parent\"`",  # required but nullable: pointer, null kept
+        "Tags []Tag `json:\"tags,omitzero\"`",  # optional slice: nil left out, [] sent
+        "Attributes map[string]int64 `json:\"attributes,omitzero\"`",
+        "Priority *Priority `json:\"priority,omitempty\"`",
+        "Items []Item `json:\"items\"`",
+    ):
+        assert line in models, line
+    odd = odds_files["models.go"]
+    for line in (
+        "Anything json.RawMessage `json:\"anything\"`",
+        "MaybeAnything json.RawMessage `json:\"maybe_anything,omitzero\"`",
+        "Blob string `json:\"blob\"`",
+        "Amount string `json:\"amount\"`",
+        "Lookup map[string][]*int64 `json:\"lookup\"`",
+        "Matrix [][]float64 `json:\"matrix\"`",
+        "MaybeList []string `json:\"maybe_list\"`",
+        "UserID2 string `json:\"userId\"`",
+        "OddNameV2 *string `json:\"odd-name.v2,omitempty\"`",
+        "Config *ConfigModel `json:\"config,omitempty\"`",
+        "type ConfigModel struct{}",
+        'ShadeEmpty Shade = ""',
+        "LevelMinus1 Level = -1",
+        "LevelValue1 Level = 1",
+        "EverythingCodeValue3 = 3",
+        "// Format: decimal number as a string, e.g. 12.50.",
+        "// Format: ISO 8601 duration, e.g. P1DT2H30M.",
+    ):
+        assert squeeze(line) in squeeze(odd), line
+    assert "func (a *API) CloseMethod(ctx context.Context, params ConfigModel) (*Everything, error)" in odds_files["client.go"]
+    assert "\x00" not in odd and "\ufeff" not in odd
+
+
+def test_rendering_is_deterministic(tmp_path: Path, kitchen_files: dict[str, str], odds_files: dict[str, str]) -> None:
+    api = parse_api(odds)
+    assert render(api, sdk_info(api.hash, ODDS, "oddsdk")) == odds_files
+    first = write_module(odds_files, tmp_path / "a")
+    second = write_module(odds_files, tmp_path / "b")
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*"))
+    assert names == sorted(odds_files)
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes() == odds_files[name].encode()
+    with pytest.raises(FileExistsError):
+        write_module(odds_files, first)
+
+
+def test_gofmt_finds_nothing_to_change(tmp_path: Path, modules: dict[str, Path], go_env: dict[str, str]) -> None:
+    listed = subprocess.run(["gofmt", "-l", *map(str, modules.values())], capture_output=True, text=True, env=go_env)
+    assert listed.returncode == 0 and listed.stdout == "", listed.stdout + listed.stderr
+    # The same check does flag a file gofmt would change.
+    bad = tmp_path / "bad.go"
+    bad.write_text("package bad\n\n// Old heading\n//\n// Overview\n//\n// Text.\nconst  X = 1\n")
+    listed = subprocess.run(["gofmt", "-l", str(tmp_path)], capture_output=True, text=True, env=go_env)
+    assert listed.stdout.strip() == str(bad)
+
+
+def test_doc_comments_are_written_as_gofmt_prints_them() -> None:
+    assert doc_comment("Intro.\n\nOverview\n\nText ``x`` here.\n[a]: http://x.y") == (
+        "// Intro.", "//", "// # Overview", "//", "// Text `x` here.", "// [a]: <http://x.y>",
+    )
+
+
+def test_sdk_module_is_tidy_and_vets(modules: dict[str, Path], go_env: dict[str, str]) -> None:
+    for directory in modules.values():
+        go(go_env, directory, "mod", "tidy", "-diff")  # go.mod and go.sum are complete and exact
+        go(go_env, directory, "vet", "./...")
+        go(go_env, directory, "build", "./...")
+
+
+def test_consumer_vets_and_builds(consumer: Path, go_env: dict[str, str]) -> None:
+    go(go_env, consumer, "vet", "./...")  # includes the README's usage example
+    go(go_env, consumer, "build", "./...")
+
+
+def test_a_type_error_fails_the_build(
+    tmp_path: Path, modules: dict[str, Path], go_env: dict[str, str], consumer: Path
+) -> None:
+    root = write_consumer(tmp_path, modules, {"main.go": CONSUMER_MAIN, "go.sum": (consumer / "go.sum").read_text()})
+    (root / "broken.go").write_text(
+        'package main\n\nimport "example.com/acme/kitchensdk/v2"\n\nvar wrong int64 = kitchensdk.Tag{}.Name\n'
+    )
+    built = go(go_env, root, "build", "./...", check=False)
+    assert built.returncode != 0
+    assert "broken.go" in built.stderr and "cannot use" in built.stderr, built.stderr
+
+
+def test_json_round_trips_and_offline_errors(consumer: Path, go_env: dict[str, str]) -> None:
+    testdata = consumer / "testdata"
+    testdata.mkdir(exist_ok=True)
+    item, everything = kitchen_item(), everything_sample()
+    (testdata / "item.json").write_text(item.model_dump_json(by_alias=True))
+    (testdata / "everything.json").write_text(everything.model_dump_json(by_alias=True))
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed_url = f"ws://127.0.0.1:{s.getsockname()[1]}/connection/websocket"
+    go(dict(go_env, CLOSED_URL=closed_url), consumer, "test", "-count=1", "./...")
+
+    item_out = (testdata / "item.out.json").read_text()
+    assert '"parent":null' in item_out and '"note"' not in item_out  # nullable kept, optional left out
+    assert kitchen_sink.Item.model_validate_json(item_out) == item
+    assert Everything.model_validate_json((testdata / "everything.out.json").read_text()) == everything
+
+
+@pytest.mark.parametrize(
+    ("annotation", "kind"),
+    [(Tuple[int, str], "tuple"), (Union[int, str], "union")],
+)
+def test_unmappable_types_name_model_and_field(annotation: Any, kind: str) -> None:
+    registry = Registry()
+    params = type("Shape", (BaseModel,), {"__annotations__": {"corner": annotation}})
+
+    async def handler(conn: Any, params: params) -> params:  # type: ignore[valid-type]
+        return params
+
+    registry.rpc("shapes.get")(handler)
+    api = parse_api(registry)
+    with pytest.raises(UnsupportedType, match=rf"model 'Shape', field 'corner': {kind} types"):
+        render(api, sdk_info(api.hash, ODDS, "oddsdk"))
+
+
+def test_wire_names_json_cannot_tag_are_refused() -> None:
+    registry = Registry()
+
+    class Odd(BaseModel):
+        value: int = Field(alias="a,b")
+
+    async def handler(conn: Any, params: Odd) -> Odd:
+        return params
+
+    registry.rpc("odd.get")(handler)
+    api = parse_api(registry)
+    with pytest.raises(UnsupportedType, match=r"model 'Odd', field 'a,b'"):
+        render(api, sdk_info(api.hash, ODDS, "oddsdk"))
+
+
+def test_declarations_with_one_name_are_refused() -> None:
+    registry = Registry()
+
+    class Color(str, Enum):
+        RED = "red"
+
+    class ColorRed(BaseModel):
+        color: Color
+
+    async def handler(conn: Any, params: ColorRed) -> ColorRed:
+        return params
+
+    registry.rpc("colors.get")(handler)
+    api = parse_api(registry)
+    with pytest.raises(NameClash, match="'ColorRed'"):
+        render(api, sdk_info(api.hash, ODDS, "oddsdk"))
