@@ -78,7 +78,7 @@ TS_RESERVED = frozenset(
     Array Record Promise Error Date Map Set Object String Number Boolean Symbol Function JSON Math
     Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket
     Centrifuge APIClient RpcError API_HASH SDK_VERSION
-    CentrifugoRPCClient CentrifugoRPCClientOptions CallOptions ErrorCode""".split()
+    CentrifugoRPCClient CentrifugoRPCClientOptions CallOptions ErrorCode TypeError""".split()
 )
 
 GO_RESERVED = frozenset(

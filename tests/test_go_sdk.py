@@ -25,7 +25,7 @@ from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.package.gomod import write_module
 from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render.go import GENERATED, NameClash, UnsupportedType, doc_comment, render
+from hatch_centrifugo_sdk.render.go import GENERATED, NameClash, UnsupportedType, doc_comment, local_version, render
 from tests.fixtures import kitchen_sink
 
 KITCHEN = "example.com/acme/kitchensdk/v2"
@@ -340,7 +340,7 @@ func TestConnectAfterClose(t *testing.T) {
 
 
 def write_consumer(root: Path, modules: dict[str, Path], files: dict[str, str]) -> Path:
-    requires = "".join(f"require {m} v0.0.0\n" for m in sorted(modules))
+    requires = "".join(f"require {m} {local_version(m)}\n" for m in sorted(modules))
     replaces = "".join(f"replace {m} => {modules[m]}\n" for m in sorted(modules))
     (root / "go.mod").write_text(f"module example.com/consumer\n\ngo 1.25.0\n\n{requires}\n{replaces}")
     for name, text in files.items():
@@ -500,51 +500,42 @@ def test_json_round_trips_and_offline_errors(consumer: Path, go_env: dict[str, s
     assert Everything.model_validate_json((testdata / "everything.out.json").read_text()) == everything
 
 
-@pytest.mark.parametrize(
-    ("annotation", "kind"),
-    [(Tuple[int, str], "tuple"), (Union[int, str], "union")],
-)
-def test_unmappable_types_name_model_and_field(annotation: Any, kind: str) -> None:
+def api_of(model: type[BaseModel]) -> Any:
+    """The API of one method taking and returning ``model``."""
     registry = Registry()
-    params = type("Shape", (BaseModel,), {"__annotations__": {"corner": annotation}})
 
-    async def handler(conn: Any, params: params) -> params:  # type: ignore[valid-type]
+    async def handler(conn, params):  # type: ignore[no-untyped-def]
         return params
 
-    registry.rpc("shapes.get")(handler)
-    api = parse_api(registry)
+    handler.__annotations__ = {"params": model, "return": model}  # objects: the models are local
+    registry.rpc("things.get")(handler)
+    return parse_api(registry)
+
+
+@pytest.mark.parametrize(("annotation", "kind"), [(Tuple[int, str], "tuple"), (Union[int, str], "union")])
+def test_unmappable_types_name_model_and_field(annotation: Any, kind: str) -> None:
+    api = api_of(type("Shape", (BaseModel,), {"__annotations__": {"corner": annotation}}))
     with pytest.raises(UnsupportedType, match=rf"model 'Shape', field 'corner': {kind} types"):
         render(api, sdk_info(api.hash, ODDS, "oddsdk"))
 
 
 def test_wire_names_json_cannot_tag_are_refused() -> None:
-    registry = Registry()
-
     class Odd(BaseModel):
         value: int = Field(alias="a,b")
 
-    async def handler(conn: Any, params: Odd) -> Odd:
-        return params
-
-    registry.rpc("odd.get")(handler)
-    api = parse_api(registry)
+    api = api_of(Odd)
     with pytest.raises(UnsupportedType, match=r"model 'Odd', field 'a,b'"):
         render(api, sdk_info(api.hash, ODDS, "oddsdk"))
 
 
 def test_declarations_with_one_name_are_refused() -> None:
-    registry = Registry()
-
     class Color(str, Enum):
         RED = "red"
 
     class ColorRed(BaseModel):
         color: Color
 
-    async def handler(conn: Any, params: ColorRed) -> ColorRed:
-        return params
-
-    registry.rpc("colors.get")(handler)
-    api = parse_api(registry)
+    ColorRed.model_rebuild(_types_namespace={"Color": Color})
+    api = api_of(ColorRed)
     with pytest.raises(NameClash, match="'ColorRed'"):
         render(api, sdk_info(api.hash, ODDS, "oddsdk"))

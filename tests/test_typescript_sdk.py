@@ -259,7 +259,7 @@ import WebSocket from "ws";
 import {
   API_HASH, APIClient, CentrifugoRPCClient, Color, ErrorCode, Priority, RpcError, SDK_VERSION,
   type CallOptions, type Circle, type Edge, type Empty, type ErrorModel, type Item, type ItemPage,
-  type ItemQuery, type Square, type Tag,
+  type ItemQuery, type ItemRef, type Square, type Tag,
 } from "@kitchen/sink-sdk";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -305,8 +305,8 @@ export async function main(): Promise<void> {
   const options: CallOptions = { timeout: 100 };
   const page: ItemPage = await api.itemsSearch({ query: "q", limit: null, colors: [Color.RED, "dark-blue"] }, options);
   const first: Item | undefined = page.items[0];
-  const tag: Tag = { name: "t" };
-  const item: Item = await api.itemsGetStats(tag);
+  const tag: Tag = { name: "t", color: Color.RED };
+  const item: Item = await api.itemsGetStats({ item_id: tag.name.length });
   const empty: Empty = await api.systemPing();
   await api.delete_({});
   try {
@@ -325,7 +325,7 @@ export async function main(): Promise<void> {
   // @ts-expect-error not a member of the enum
   await api.itemsSearch({ query: "q", colors: ["green"] });
   // @ts-expect-error an unknown field
-  await api.itemsGetStats({ name: "t", colour: "red" });
+  await api.itemsGetStats({ item_id: 1, colour: "red" });
   // @ts-expect-error the result is not what it is assigned to
   const wrong: Tag = await api.itemsSearch({ query: "q" });
   // @ts-expect-error optional means absent, not undefined

@@ -42,14 +42,21 @@ _STRING_FORMATS = {
 
 
 class _Schema(GenerateJsonSchema):
-    """Pydantic's generator with a distinct form for Decimal.
+    """Pydantic's generator with two changes that make SDK types exact.
 
-    Pydantic describes Decimal as ``number | string``, which cannot be told apart from
-    a real union; on the wire (JSON mode) a Decimal is a string, so say so.
+    Decimal: Pydantic describes it as ``number | string``, which cannot be told apart
+    from a real union; on the wire (JSON mode) a Decimal is a string, so say so.
     """
 
     def decimal_schema(self, schema: Any) -> Any:
         return {"type": "string", "format": "decimal"}
+
+    def field_is_required(self, field: Any, total: bool) -> bool:
+        # A result always carries every field (defaults included), so in results a
+        # defaulted field is required: SDKs then type it as always present.
+        if self.mode == "serialization":
+            return not field.get("serialization_exclude")
+        return super().field_is_required(field, total)
 
 
 class SchemaError(Exception):

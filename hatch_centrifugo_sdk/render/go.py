@@ -59,7 +59,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     types = _Types()
     models = [types.struct(m) for m in api.models]
     enums = [_enum(e) for e in api.enums]
-    methods = [_method(api, m) for m in api.methods]
+    methods = [_method(m) for m in api.methods]
     codes = [_error_code(e) for e in ERROR_CODES]
     if not methods:
         raise ValueError("the API has no methods: there is nothing to generate a Go SDK for")
@@ -75,6 +75,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         generated=GENERATED,
         package=sdk.import_name,
         module=sdk.package_name,
+        local_version=local_version(sdk.package_name),
         sdk=sdk,
         models=models,
         enums=enums,
@@ -103,14 +104,22 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
+def local_version(module: str) -> str:
+    """A version to require a module at when a ``replace`` directive supplies it.
+
+    Go insists the major version matches the path: ``v0.0.0``, or ``v2.0.0`` for ``…/v2``.
+    """
+    major = re.search(r"/v([0-9]+)$", module)
+    return f"v{major.group(1)}.0.0" if major else "v0.0.0"
+
+
 # Declarations the templates show ------------------------------------------------
 
 
 @dataclass(frozen=True)
 class GoConst:
-    name: str  # padded to the block's name column when shown in an aligned block
+    name: str
     value: str  # a Go literal
-    doc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,6 @@ class GoMethod:
 class GoErrorCode:
     name: str
     code: int
-    side: str
     meaning: str
     temporary: bool
     doc: tuple[str, ...]
@@ -283,7 +291,7 @@ def _enum(enum: EnumModel) -> GoEnum:
     )
 
 
-def _method(api: Api, method: Method) -> GoMethod:
+def _method(method: Method) -> GoMethod:
     name = naming.go_method(method.name)
     intro = f'{name} calls the RPC method "{method.name}".'
     if method.requires_auth:
@@ -299,7 +307,7 @@ def _error_code(code: ErrorCode) -> GoErrorCode:
     name = naming.go_error_const(code.name)
     origin = {"client": " Set by this SDK.", "centrifugo": " Set by Centrifugo."}.get(code.side, "")
     text = f"{name}: {code.meaning}{origin}" + (" Temporary: a retry may succeed." if code.temporary else "")
-    return GoErrorCode(name, code.code, code.side, code.meaning, code.temporary, comment_lines(text))
+    return GoErrorCode(name, code.code, code.meaning, code.temporary, comment_lines(text))
 
 
 def _check_unique_names(declared: Iterable[tuple[str, str]]) -> None:
@@ -454,10 +462,14 @@ def _is_old_heading(lines: list[str], i: int) -> bool:
         return False
     if any(c in line for c in ";:!?+*/=[]{}_^°&§~%#@<\">\\"):
         return False
-    for after in line.split("'")[1:]:
-        if after != "s" and not after.startswith("s "):
+    rest = line
+    while "'" in rest:  # an apostrophe only in a possessive 's
+        rest = rest.split("'", 1)[1]
+        if rest != "s" and not rest.startswith("s "):
             return False
-    for after in line.split(".")[1:]:
-        if after == "" or after.startswith(" "):
+    rest = line
+    while "." in rest:  # a full stop only inside a word
+        rest = rest.split(".", 1)[1]
+        if rest == "" or rest.startswith(" "):
             return False
     return True

@@ -508,8 +508,9 @@ def _escape_str_char(c: str) -> str:
 
 
 def _table_cell(text: str) -> str:
-    """Text that stays inside one Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Text that stays inside one Markdown table cell, control characters shown escaped."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.replace("\t", " "))
 
 
 def _toml_string(text: str) -> str:
