@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import shutil
 import socket
 import subprocess
+import uuid
 from decimal import Decimal
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -25,7 +27,15 @@ from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.package.gomod import write_module
 from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render.go import GENERATED, NameClash, UnsupportedType, doc_comment, local_version, render
+from hatch_centrifugo_sdk.render.go import (
+    GENERATED,
+    NameClash,
+    UnsupportedType,
+    comment_lines,
+    doc_comment,
+    local_version,
+    render,
+)
 from tests.fixtures import kitchen_sink
 
 KITCHEN = "example.com/acme/kitchensdk/v2"
@@ -107,18 +117,20 @@ odds.rpc("everything.echo")(_echo)
 
 
 def everything_sample() -> Everything:
-    return Everything(
-        blob=b"hi", amount=Decimal("12.50"), anything={"a": [1, None]}, unique_tags={"a", "b"},
-        at=dt.time(12, 30), span=dt.timedelta(hours=1, minutes=30), day=dt.date(2024, 1, 2), code=2,
-        flag=True, matrix=[[1.5, -2.0]], lookup={"k": [1, None]}, maybe_list=None, shade=Shade.DARK_BLUE,
-        user_id="u1", userId="u2", **{"odd-name.v2": "o"}, stress="s",
+    return Everything.model_validate(
+        {
+            "blob": b"hi", "amount": Decimal("12.50"), "anything": {"a": [1, None]}, "unique_tags": {"a", "b"},
+            "at": dt.time(12, 30), "span": dt.timedelta(hours=1, minutes=30), "day": dt.date(2024, 1, 2),
+            "code": 2, "flag": True, "matrix": [[1.5, -2.0]], "lookup": {"k": [1, None]}, "maybe_list": None,
+            "shade": Shade.DARK_BLUE, "user_id": "u1", "userId": "u2", "odd-name.v2": "o", "stress": "s",
+        }
     )
 
 
 def kitchen_item() -> kitchen_sink.Item:
     return kitchen_sink.Item(
         id=7, title="t", score=0.5, note=None, created_at=dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc),
-        owner="123e4567-e89b-12d3-a456-426614174000", tags=[kitchen_sink.Tag(name="x", color=kitchen_sink.Color.DARK_BLUE)],
+        owner=uuid.UUID("123e4567-e89b-12d3-a456-426614174000"), tags=[kitchen_sink.Tag(name="x", color=kitchen_sink.Color.DARK_BLUE)],
         attributes={"a": 1}, priority=kitchen_sink.Priority.HIGH, kind="bug", parent=None, user_id="u",
     )
 
@@ -196,15 +208,14 @@ func main() {
 		panic(err)
 	}
 	var items []kitchensdk.Item = page.Items
-	red := kitchensdk.ColorRed
-	item, err := api.ItemsGetStats(ctx, kitchensdk.Tag{Name: "x", Color: &red})
+	item, err := api.ItemsGetStats(ctx, kitchensdk.ItemRef{ItemID: 1})
 	if err != nil {
 		panic(err)
 	}
 	var when time.Time = item.CreatedAt
 	var kind string = kitchensdk.ItemKindTask
-	var priority kitchensdk.Priority = kitchensdk.PriorityValue2
-	fmt.Println(len(items), when, kind, priority, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
+	var color kitchensdk.Color = item.Tags[0].Color
+	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityValue2, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
 
 	odd := oddsdk.NewAPI(oddsdk.NewClient(os.Args[1], oddsdk.Config{}))
 	everything, err := odd.CloseMethod(ctx, oddsdk.ConfigModel{})
@@ -212,7 +223,7 @@ func main() {
 		panic(err)
 	}
 	var shade oddsdk.Shade = oddsdk.ShadeDarkBlue2
-	var code int64 = oddsdk.EverythingCodeValue2
+	var code int64 = oddsdk.EverythingInputCodeValue2
 	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinus1)
 }
 """
@@ -258,13 +269,10 @@ func TestItem(t *testing.T) {
 		if item.Parent != nil || item.Note != nil {
 			t.Errorf("null parent and note should decode to nil: %+v %+v", item.Parent, item.Note)
 		}
-		if item.Priority == nil || *item.Priority != kitchensdk.PriorityValue2 {
-			t.Errorf("priority: %v", item.Priority)
+		if item.Priority != kitchensdk.PriorityValue2 || item.Kind != kitchensdk.ItemKindBug {
+			t.Errorf("priority, kind: %v %v", item.Priority, item.Kind)
 		}
-		if item.Kind == nil || *item.Kind != kitchensdk.ItemKindBug {
-			t.Errorf("kind: %v", item.Kind)
-		}
-		if c := item.Tags[0].Color; c == nil || *c != kitchensdk.ColorDarkBlue {
+		if c := item.Tags[0].Color; c != kitchensdk.ColorDarkBlue {
 			t.Errorf("tag colour: %v", c)
 		}
 		if !item.CreatedAt.Equal(time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)) {
@@ -274,11 +282,11 @@ func TestItem(t *testing.T) {
 }
 
 func TestEverything(t *testing.T) {
-	roundTrip(t, "everything", func(e *oddsdk.Everything) {
-		if e.Shade != oddsdk.ShadeDarkBlue || e.Code != oddsdk.EverythingCodeValue2 || !e.Flag {
+	roundTrip(t, "everything", func(e *oddsdk.EverythingOutput) {
+		if e.Shade != oddsdk.ShadeDarkBlue || e.Code != oddsdk.EverythingOutputCodeValue2 || !e.Flag {
 			t.Errorf("shade, code, flag: %v %v %v", e.Shade, e.Code, e.Flag)
 		}
-		if e.Amount != "12.50" || e.MaybeList != nil || e.UserID2 != "u2" || *e.OddNameV2 != "o" {
+		if e.Amount != "12.50" || e.MaybeList != nil || e.UserID2 != "u2" || e.OddNameV2 != "o" {
 			t.Errorf("amount, maybe_list, userId, odd: %v %v %v %v", e.Amount, e.MaybeList, e.UserID2, e.OddNameV2)
 		}
 	})
@@ -292,8 +300,11 @@ func TestWireForms(t *testing.T) {
 	}{
 		{kitchensdk.ItemQuery{Query: "q"}, `{"query":"q"}`},
 		{kitchensdk.ItemQuery{Query: "q", Limit: &zero, Colors: []kitchensdk.Color{}}, `{"query":"q","limit":0,"colors":[]}`},
-		{kitchensdk.Tag{Name: "n"}, `{"name":"n"}`},
+		{kitchensdk.ItemQuery{Query: "q", Colors: []kitchensdk.Color{kitchensdk.ColorDarkBlue}}, `{"query":"q","colors":["dark-blue"]}`},
 		{oddsdk.ConfigModel{}, `{}`},
+		{oddsdk.EverythingInput{MaybeList: nil}, `{"blob":"","amount":"","anything":null,"unique_tags":null,` +
+			`"at":"","span":"","day":"","code":0,"flag":false,"matrix":null,"lookup":null,"maybe_list":null,` +
+			`"shade":"","user_id":"","userId":"","stress":""}`},
 	} {
 		out, err := json.Marshal(c.value)
 		if err != nil || string(out) != c.want {
@@ -397,14 +408,17 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "ID int64 `json:\"id\"`",
         "UserID string `json:\"user_id\"`",
         "CreatedAt time.Time `json:\"created_at\"`",
-        "Note *string `json:\"note,omitempty\"`",  # optional: pointer, left out when nil
+        "Limit *int64 `json:\"limit,omitempty\"`",  # optional: pointer, left out when nil
+        "Colors []Color `json:\"colors,omitzero\"`",  # optional slice: nil left out, [] sent
         "Parent *Tag `json:\"parent\"`",  # required but nullable: pointer, null kept
-        "Tags []Tag `json:\"tags,omitzero\"`",  # optional slice: nil left out, [] sent
-        "Attributes map[string]int64 `json:\"attributes,omitzero\"`",
-        "Priority *Priority `json:\"priority,omitempty\"`",
+        "Note *string `json:\"note\"`",  # results carry every field: defaulted ones are required
+        "Tags []Tag `json:\"tags\"`",
+        "Attributes map[string]int64 `json:\"attributes\"`",
+        "Priority Priority `json:\"priority\"`",
+        "Kind string `json:\"kind\"`",
         "Items []Item `json:\"items\"`",
     ):
-        assert line in models, line
+        assert squeeze(line) in squeeze(models), line
     odd = odds_files["models.go"]
     for line in (
         "Anything json.RawMessage `json:\"anything\"`",
@@ -421,12 +435,14 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         'ShadeEmpty Shade = ""',
         "LevelMinus1 Level = -1",
         "LevelValue1 Level = 1",
-        "EverythingCodeValue3 = 3",
+        "EverythingInputCodeValue3 = 3",
+        "EverythingOutputCodeValue3 = 3",
+        "OddNameV2 string `json:\"odd-name.v2\"`",
         "// Format: decimal number as a string, e.g. 12.50.",
         "// Format: ISO 8601 duration, e.g. P1DT2H30M.",
     ):
         assert squeeze(line) in squeeze(odd), line
-    assert "func (a *API) CloseMethod(ctx context.Context, params ConfigModel) (*Everything, error)" in odds_files["client.go"]
+    assert "func (a *API) CloseMethod(ctx context.Context, params ConfigModel) (*EverythingOutput, error)" in odds_files["client.go"]
     assert "\x00" not in odd and "\ufeff" not in odd
 
 
@@ -457,6 +473,27 @@ def test_doc_comments_are_written_as_gofmt_prints_them() -> None:
     assert doc_comment("Intro.\n\nOverview\n\nText ``x`` here.\n[a]: http://x.y") == (
         "// Intro.", "//", "// # Overview", "//", "// Text `x` here.", "// [a]: <http://x.y>",
     )
+
+
+# Pieces of docstrings that gofmt's doc-comment rules react to, and characters Go rejects.
+DOC_PIECES = (
+    "Overview", "The API's", "A.B", "x.", "``", "''", "'", "```", "`", "#", "# ", "#\t", "[a]:", " http://x.y/z",
+    "- ", "1. ", "  ", "\t", "\n", "\n\n", "Upper", "ü", "(x)", ",", ";", "*/", "{", "}", "\\", "[Name]", "'s",
+    ".", ":", "\x00", "\ufeff", "\u2028", "\r\n", "  indented", "func main() {", "[x]: https://a.b/c", "line 5",
+)
+
+
+def test_any_text_survives_gofmt(tmp_path: Path, go_env: dict[str, str]) -> None:
+    rng = random.Random(7)
+    decls = []
+    for i in range(1500):
+        text = "".join(rng.choice(DOC_PIECES) for _ in range(rng.randint(1, 30)))
+        field = "".join(f"\t{line}\n" for line in comment_lines(text))
+        decls.append("".join(f"{line}\n" for line in doc_comment(text)) + f"type T{i} struct {{\n{field}\tA int\n}}\n")
+    source = tmp_path / "docs.go"
+    source.write_text("package docs\n\n" + "\n".join(decls))
+    diff = subprocess.run(["gofmt", "-d", str(source)], capture_output=True, text=True, env=go_env)
+    assert diff.returncode == 0 and diff.stdout == "", diff.stdout[:3000] + diff.stderr
 
 
 def test_sdk_module_is_tidy_and_vets(modules: dict[str, Path], go_env: dict[str, str]) -> None:
@@ -495,7 +532,7 @@ def test_json_round_trips_and_offline_errors(consumer: Path, go_env: dict[str, s
     go(dict(go_env, CLOSED_URL=closed_url), consumer, "test", "-count=1", "./...")
 
     item_out = (testdata / "item.out.json").read_text()
-    assert '"parent":null' in item_out and '"note"' not in item_out  # nullable kept, optional left out
+    assert '"parent":null' in item_out and '"note":null' in item_out  # null stays null
     assert kitchen_sink.Item.model_validate_json(item_out) == item
     assert Everything.model_validate_json((testdata / "everything.out.json").read_text()) == everything
 

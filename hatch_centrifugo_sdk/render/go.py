@@ -216,7 +216,7 @@ class _Types:
                 expr, option = "*" + mapped.expr, "omitempty"
             notes = list(dict.fromkeys(mapped.notes))  # ordered, without repeats
             if f.required and nullable:
-                notes.append("Required; nil is sent as null.")
+                notes.append("May be null (nil).")
             elif not f.required:
                 default = f", the service then uses {json.dumps(f.default, ensure_ascii=False)}" if f.has_default else ""
                 notes.append(f"Optional: nil leaves it out{default}.")
@@ -420,10 +420,10 @@ def doc_comment(text: str) -> tuple[str, ...]:
     """``//`` lines for a top-level doc comment, already in the form gofmt rewrites it to.
 
     gofmt reformats top-level doc comments (go/doc/comment): indented lines become code
-    blocks or lists, lone capitalised lines become headings, ````x```` becomes “x“, and
+    blocks or lists, lone capitalised lines become headings, two backquotes become “, and
     paragraphs of ``[text]: url`` lines move to the end. Lines are unindented here (so
-    there are no code blocks or lists), RST ````x```` becomes Markdown `x`, and the rest is
-    written the way gofmt would print it.
+    there are no code blocks or lists), runs of backquotes become one (RST ````x```` → `x`),
+    and the rest is written the way gofmt would print it.
     """
     # Rewrite the text first, then find headings in the result: gofmt must find the same.
     lines = [_neutralise_link(_quotes(line)) for line in _clean_lines(text)]
@@ -447,9 +447,12 @@ def _neutralise_link(line: str) -> str:
 
 
 def _quotes(line: str) -> str:
-    """RST ````x```` → `x`; a pair of apostrophes → ” (as gofmt does); ``` runs stay."""
-    line = re.sub(r"(?<!`)``(?!`)", "`", line)
-    return line.replace("''", "\u201d")
+    """Runs of backquotes → one (RST ````x```` → `x`); a pair of apostrophes → ”, as gofmt does.
+
+    gofmt turns ```` `` ```` into “ except in some runs of three or more, by rules too
+    irregular to mirror; a text without two backquotes in a row never meets them.
+    """
+    return re.sub(r"``+", "`", line).replace("''", "\u201d")
 
 
 def _is_old_heading(lines: list[str], i: int) -> bool:
