@@ -478,7 +478,7 @@ def _docstring(text: str, indent: str) -> str:
     """A triple-quoted literal showing ``text`` exactly, whatever it contains; "" for no text."""
     if not text:
         return ""
-    escaped = "".join(_escape_doc_char(c) for c in text)
+    escaped = "".join(_escape_doc_char(c, text[i + 1 : i + 2]) for i, c in enumerate(text))
     lines = escaped.split("\n")
     if len(lines) == 1:
         return f'"""{escaped}"""'
@@ -486,8 +486,9 @@ def _docstring(text: str, indent: str) -> str:
     return f'"""{lines[0]}\n{body}\n{indent}"""'
 
 
-def _escape_doc_char(c: str) -> str:
-    if c in '\\"':
+def _escape_doc_char(c: str, following: str) -> str:
+    # A quote is escaped only where it could join others (or the closing quotes) into """.
+    if c == "\\" or c == '"' and following in ('"', ""):
         return "\\" + c
     if c == "\n" or c == "\t" or (ord(c) >= 32 and ord(c) != 127):
         return c
