@@ -131,7 +131,9 @@ def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log)
     return artifacts
 
 
-def generate(project: Project, config: Config, out_dir: Path, log: Log = lambda _: None) -> list[Artifact]:
+def generate(
+    project: Project, config: Config, out_dir: Path, log: Log = lambda _: None, warn: Log = lambda _: None
+) -> list[Artifact]:
     """Build every configured SDK into ``out_dir``, replacing what was there only on success."""
     with _timed(log, "import handlers and read models"):
         api = load_api(project, config)
@@ -140,6 +142,12 @@ def generate(project: Project, config: Config, out_dir: Path, log: Log = lambda 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _staging(out_dir) as staging:
         artifacts = render_and_package(api, infos, staging, log)
+        if config.verify:
+            from .verify import verify
+
+            for a in artifacts:
+                with _timed(log, f"{a.language}: verify"):
+                    verify(a.language, staging / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
         _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(staging / "sdk-manifest.json", manifest(project, api, artifacts))
     return artifacts

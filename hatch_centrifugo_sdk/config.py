@@ -55,7 +55,7 @@ class Config:
     output: str = "sdk"
     languages: tuple[str, ...] = LANGUAGES
     version: str | None = None
-    verify: bool = False
+    verify: bool | str = False  # True, False or "strict" (a missing toolchain fails the build)
     editable: bool = False
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
@@ -76,7 +76,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     if languages is not None and len(set(languages)) != len(languages):
         problems.append(f"{prefix}.languages: each language may appear once")
     version = reader.str("version")
-    verify = reader.bool("verify", default=False)
+    verify = reader.verify_mode("verify")
     editable = reader.bool("editable", default=False)
 
     default_pkg = f"{project_name}-sdk"
@@ -117,7 +117,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         output=output or "sdk",
         languages=langs,
         version=version,
-        verify=bool(verify),
+        verify=verify,
         editable=bool(editable),
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
@@ -179,6 +179,15 @@ class _Reader:
             self.problems.append(f"{self.prefix}.{key}: expected true or false, got {value!r}")
             return default
         return value
+
+    def verify_mode(self, key: str) -> bool | str:
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if isinstance(value, bool) or value == "strict":
+            return value
+        self.problems.append(f'{self.prefix}.{key}: expected true, false or "strict", got {value!r}')
+        return False
 
     def list_of_str(
         self,

@@ -35,7 +35,13 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
         self.app.display_info(f"{PLUGIN_NAME}: generating {', '.join(config.languages)} SDKs of {project.name} {project.version}")
         try:
-            artifacts = generate(project, config, out_dir, log=lambda m: self.app.display_debug(f"{PLUGIN_NAME}: {m}"))
+            artifacts = generate(
+                project,
+                config,
+                out_dir,
+                log=lambda m: self.app.display_debug(f"{PLUGIN_NAME}: {m}"),
+                warn=lambda m: self.app.display_warning(f"{PLUGIN_NAME}: {m}"),
+            )
         except Exception as exc:
             if _is_user_error(exc) and not self.app.verbosity > 0:
                 self.app.abort(f"{PLUGIN_NAME}: {exc}")
@@ -77,4 +83,6 @@ def _is_user_error(exc: Exception) -> bool:
     from .registry import HandlerDefinitionError
     from .versions import VersionError
 
-    return isinstance(exc, (HandlerDefinitionError, SchemaError, VersionError, ConfigError))
+    from .verify import VerificationError
+
+    return isinstance(exc, (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError))

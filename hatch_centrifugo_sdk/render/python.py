@@ -119,7 +119,6 @@ class ErrorView:
     cls: str
     code: int
     temporary: bool
-    side: str
     meaning: str
     docstring: str
 
@@ -131,8 +130,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     methods = [_method_view(m) for m in api.methods]
     errors = [_error_view(e) for e in ERROR_CODES]
     errors_by_code = {e.code: e for e in errors}
-    model_names = sorted(m.name for m in models)
-    enum_names = sorted(e.name for e in enums)
+    type_names = sorted([m.name for m in models] + [e.name for e in enums])
     description = f"Typed Python client for the {sdk.service_name} RPC API, called through Centrifugo"
     example = methods[0] if methods else None
     return {
@@ -152,21 +150,18 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "errors": errors,
         "timeout_error": errors_by_code[1],
         "closed_error": errors_by_code[2],
-        "model_names": model_names,
-        "enum_names": enum_names,
+        "type_names": type_names,
         "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
         "exports": sorted(
             ["APIClient", "API_HASH", "CentrifugoRPCClient", "RpcError", "SDK_VERSION"]
             + [e.cls for e in errors]
-            + model_names
-            + enum_names
+            + type_names
         ),
         "stdlib_imports": types.stdlib_imports(),
         "api_types": sorted({m.params for m in methods} | {m.result for m in methods}),
         "example_method": example,
         "example_call": _example_call(api, example, types) if example else "",
         "cell": _table_cell,
-        "doc_literal": _docstring,
         "py_literal": _py,
     }
 
@@ -272,7 +267,6 @@ def _error_view(error: ErrorCode) -> ErrorView:
         naming.python_error_class(error.name),
         error.code,
         error.temporary,
-        error.side,
         error.meaning,
         _docstring(f"Code {error.code}: {error.meaning}", "    "),
     )
@@ -296,7 +290,9 @@ class _Types:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.class_names = [naming.python_type(t.name) for t in (*api.models, *api.enums)]
+        self.class_names = [naming.python_type(m.name) for m in api.models] + [
+            naming.python_type(e.name) for e in api.enums
+        ]
         self._enums = {e.name: e for e in api.enums}
 
     def code(self, t: TypeRef) -> str:
