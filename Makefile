@@ -29,7 +29,10 @@ centrifugo:
 	@scripts/centrifugo.sh >/dev/null
 
 demo: wheelhouse
-	cd sample_service && rm -rf dist && $(BUILD_ENV) ../$(VENV)/bin/hatch build
+	@# Fresh hatch environments and installer cache: a cached plugin wheel of the same version would hide changes.
+	tmp=$$(mktemp -d) && cd sample_service && rm -rf dist && \
+	  $(BUILD_ENV) HATCH_DATA_DIR=$$tmp/hatch UV_CACHE_DIR=$$tmp/uv ../$(VENV)/bin/hatch build; \
+	  status=$$?; rm -rf $$tmp; exit $$status
 	@echo && echo "SDK artifacts in sample_service/dist/sdk:" && ls -l sample_service/dist/sdk
 	@echo && cat sample_service/dist/sdk/sdk-manifest.json
 
