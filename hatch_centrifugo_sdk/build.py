@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -132,13 +133,27 @@ def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log)
 
 
 def generate(
-    project: Project, config: Config, out_dir: Path, log: Log = lambda _: None, warn: Log = lambda _: None
+    project: Project,
+    config: Config,
+    out_dir: Path,
+    log: Log = lambda _: None,
+    warn: Log = lambda _: None,
+    info: Log = lambda _: None,
 ) -> list[Artifact]:
-    """Build every configured SDK into ``out_dir``, replacing what was there only on success."""
+    """Build every configured SDK into ``out_dir``, replacing what was there only on success.
+
+    When the API, the SDK names and versions, the options and the plugin itself are all
+    unchanged since the build that wrote ``out_dir``, its artifacts are reused as they are.
+    """
     with _timed(log, "import handlers and read models"):
         api = load_api(project, config)
     infos = sdk_infos(project, config, api.hash)
     log(f"API {api.hash[:12]}: {len(api.methods)} methods, {len(api.models)} models, {len(api.enums)} enums")
+    key = build_key(api, infos, config)
+    reused = _reusable(out_dir, key)
+    if reused is not None:
+        info(f"API {api.hash[:12]}, options and plugin unchanged: reusing the artifacts in {out_dir}")
+        return reused
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _staging(out_dir) as staging:
         artifacts = render_and_package(api, infos, staging, log)
@@ -149,7 +164,52 @@ def generate(
                 with _timed(log, f"{a.language}: verify"):
                     verify(a.language, staging / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
         _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
-        _write_json(staging / "sdk-manifest.json", manifest(project, api, artifacts))
+        _write_json(staging / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
+    return artifacts
+
+
+def build_key(api: Api, infos: dict[str, SdkInfo], config: Config) -> str:
+    """Everything the artifacts' bytes depend on, hashed: the reuse key of a rebuild."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in (
+        api.hash,
+        repr(sorted(infos.items())),
+        repr(config.verify),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        version("hatchling"),
+    ):
+        digest.update(part.encode() + b"\0")
+    digest.update(_plugin_fingerprint().encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _plugin_fingerprint() -> str:
+    """The plugin's own code and templates: a changed template must not reuse stale artifacts."""
+    from .render import templates_dir
+
+    package = Path(__file__).resolve().parent
+    files = sorted([*package.rglob("*.py"), *(p for p in templates_dir().rglob("*") if p.is_file())])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _reusable(out_dir: Path, key: str) -> list[Artifact] | None:
+    try:
+        previous = json.loads((out_dir / "sdk-manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if previous.get("build_key") != key:
+        return None
+    artifacts = [Artifact(**entry) for entry in previous["artifacts"]]
+    for a in artifacts:  # only intact artifacts are reused
+        path = out_dir / a.path
+        if not path.exists() or _sha256(path) != a.sha256:
+            return None
     return artifacts
 
 

@@ -29,6 +29,14 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if version == "editable" and not config.editable:
             self.app.display_debug(f"{PLUGIN_NAME}: editable build, SDKs not generated (set editable = true to change)")
             return
+        if os.environ.get("PIP_BUILD_TRACKER") and not os.path.isabs(os.path.expanduser(config.output)):
+            # `pip install .` / `pip wheel .` build into a temp folder pip deletes: SDKs
+            # written there would be lost, so none are made (an absolute `output` still works).
+            self.app.display_info(
+                f"{PLUGIN_NAME}: built by pip, SDKs not generated (use hatch build or python -m build, "
+                "or set an absolute output folder)"
+            )
+            return
         from .build import Project, generate  # heavy: renderers, jinja2, pydantic schema
 
         out_dir = self._output_dir(config)
@@ -41,6 +49,7 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 out_dir,
                 log=lambda m: self.app.display_debug(f"{PLUGIN_NAME}: {m}"),
                 warn=lambda m: self.app.display_warning(f"{PLUGIN_NAME}: {m}"),
+                info=lambda m: self.app.display_info(f"{PLUGIN_NAME}: {m}"),
             )
         except Exception as exc:
             if _is_user_error(exc) and not self.app.verbosity > 0:

@@ -37,3 +37,14 @@ def build_env(plugin_wheelhouse: Path) -> dict[str, str]:
     )
     env.pop("HATCH_ENV_ACTIVE", None)
     return env
+
+
+@pytest.fixture(scope="session")
+def isolated_env(build_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    # Fresh hatch environments and installer caches: a cached plugin wheel of the same
+    # version would otherwise hide the code under test.
+    env = dict(build_env)
+    env["HATCH_DATA_DIR"] = str(tmp_path_factory.mktemp("hatch-data"))
+    env["UV_CACHE_DIR"] = str(tmp_path_factory.mktemp("uv-cache"))
+    env["PIP_NO_CACHE_DIR"] = "1"
+    return env

@@ -5,62 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-HATCH = Path(sys.executable).with_name("hatch")
+from builds import FRONT_ENDS, copy_sample, run_build, sdk_digests
 
 EXPECTED = {
     "python": "sample_service_sdk-1.2.0-py3-none-any.whl",
     "typescript": "sample-service-sdk-1.2.0.tgz",
     "go": "go-servicesdk-v1.2.0",
 }
-
-FRONT_ENDS = {
-    "hatch build": lambda: [str(HATCH), "build"],
-    "python -m build": lambda: [sys.executable, "-m", "build"],
-    "python -m build --wheel": lambda: [sys.executable, "-m", "build", "--wheel"],
-}
-
-
-@pytest.fixture(scope="session")
-def isolated_env(build_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    # Fresh hatch environments and installer caches: a cached plugin wheel of the same
-    # version would otherwise hide the code under test.
-    env = dict(build_env)
-    env["HATCH_DATA_DIR"] = str(tmp_path_factory.mktemp("hatch-data"))
-    env["UV_CACHE_DIR"] = str(tmp_path_factory.mktemp("uv-cache"))
-    env["PIP_NO_CACHE_DIR"] = "1"
-    return env
-
-
-def copy_sample(dest: Path) -> Path:
-    shutil.copytree(
-        REPO / "sample_service",
-        dest,
-        ignore=shutil.ignore_patterns("dist", "*.sqlite3", "__pycache__", ".pytest_cache"),
-    )
-    return dest
-
-
-def run_build(project: Path, front_end: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(FRONT_ENDS[front_end](), cwd=project, env=env, capture_output=True, text=True)
-
-
-def digest(path: Path) -> str:
-    if path.is_file():
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    return hashlib.sha256(
-        b"".join(p.relative_to(path).as_posix().encode() + p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file())
-    ).hexdigest()
-
-
-def sdk_digests(dist: Path) -> dict[str, str]:
-    return {p.name: digest(p) for p in sorted((dist / "sdk").iterdir())}
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from .model import (
     Api,
+    ApiJsonError,
     Array,
     EnumModel,
     Field,
@@ -15,10 +16,12 @@ from .model import (
     Tuple,
     TypeRef,
     Union,
+    api_from_json,
 )
 
 __all__ = [
     "Api",
+    "ApiJsonError",
     "Array",
     "EnumModel",
     "Field",
@@ -32,4 +35,5 @@ __all__ = [
     "Tuple",
     "TypeRef",
     "Union",
+    "api_from_json",
 ]

@@ -210,3 +210,93 @@ def _model_json(m: ObjectModel) -> dict[str, Any]:
             entry["default"] = f.default
         fields.append(entry)
     return {"name": m.name, "description": m.description, "fields": fields}
+
+
+class ApiJsonError(ValueError):
+    """A document that is not the ``api.json`` form of an :class:`Api`."""
+
+
+def api_from_json(data: Any) -> Api:
+    """The inverse of :meth:`Api.to_json`: load a previous release's ``api.json`` or lock.
+
+    Keys the form does not define (``api_hash``, anything newer) are ignored; every
+    name a method or type refers to must be defined, so a hand-edited file fails here
+    rather than half-way through a comparison.
+    """
+    try:
+        api = Api(
+            methods=tuple(
+                Method(m["name"], m["params"], m["result"], m.get("description", ""), bool(m.get("requires_auth", False)))
+                for m in data["methods"]
+            ),
+            models=tuple(
+                ObjectModel(m["name"], tuple(_field_from_json(f) for f in m["fields"]), m.get("description", ""))
+                for m in data["models"]
+            ),
+            enums=tuple(
+                EnumModel(e["name"], tuple(e["values"]), e.get("description", "")) for e in data.get("enums", ())
+            ),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ApiJsonError(f"not an api.json document: {type(exc).__name__}: {exc}") from None
+    _check_names(api)
+    return api
+
+
+def type_from_json(data: Any) -> TypeRef:
+    """The inverse of :func:`type_json`."""
+    kind = data["kind"]
+    if kind in SCALAR_KINDS:
+        return Scalar(kind)
+    if kind == "ref":
+        return Ref(data["name"])
+    if kind in ("array", "set"):
+        return Array(type_from_json(data["item"]), unique=kind == "set")
+    if kind == "tuple":
+        return Tuple(tuple(type_from_json(i) for i in data["items"]))
+    if kind == "map":
+        return Map(type_from_json(data["value"]))
+    if kind == "literal":
+        return Literal(tuple(data["values"]))
+    if kind == "union":
+        return Union(tuple(type_from_json(v) for v in data["variants"]), data.get("discriminator"))
+    if kind == "nullable":
+        return Nullable(type_from_json(data["inner"]))
+    raise ApiJsonError(f"unknown type kind {kind!r}")
+
+
+def _field_from_json(data: Any) -> Field:
+    return Field(
+        name=data["name"],
+        type=type_from_json(data["type"]),
+        required=bool(data["required"]),
+        description=data.get("description", ""),
+        default=data["default"] if "default" in data else NO_DEFAULT,
+    )
+
+
+def _check_names(api: Api) -> None:
+    defined = {m.name for m in api.models} | {e.name for e in api.enums}
+    used = [(f"method {m.name}", name) for m in api.methods for name in (m.params, m.result)]
+    used += [(f"model {m.name}.{f.name}", name) for m in api.models for f in m.fields for name in _refs(f.type)]
+    for where, name in used:
+        if name not in defined:
+            raise ApiJsonError(f"{where} refers to {name!r}, which is not defined")
+    for m in api.methods:
+        for name in (m.params, m.result):
+            if not isinstance(api.lookup(name), ObjectModel):
+                raise ApiJsonError(f"method {m.name}: {name!r} is an enum, not an object model")
+
+
+def _refs(t: TypeRef) -> list[str]:
+    if isinstance(t, Ref):
+        return [t.name]
+    if isinstance(t, Array):
+        return _refs(t.item)
+    if isinstance(t, Map):
+        return _refs(t.value)
+    if isinstance(t, Nullable):
+        return _refs(t.inner)
+    if isinstance(t, (Tuple, Union)):
+        return [n for i in (t.items if isinstance(t, Tuple) else t.variants) for n in _refs(i)]
+    return []

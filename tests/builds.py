@@ -1,0 +1,45 @@
+"""Building a copy of the sample service with each front end, for the build tests."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HATCH = Path(sys.executable).with_name("hatch")
+
+FRONT_ENDS = {
+    "hatch build": lambda: [str(HATCH), "build"],
+    "python -m build": lambda: [sys.executable, "-m", "build"],
+    "python -m build --wheel": lambda: [sys.executable, "-m", "build", "--wheel"],
+}
+
+
+def copy_sample(dest: Path) -> Path:
+    shutil.copytree(
+        REPO / "sample_service",
+        dest,
+        ignore=shutil.ignore_patterns("dist", "*.sqlite3", "__pycache__", ".pytest_cache"),
+    )
+    return dest
+
+
+def run_build(project: Path, front_end: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(FRONT_ENDS[front_end](), cwd=project, env=env, capture_output=True, text=True)
+
+
+def digest(path: Path) -> str:
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(
+        b"".join(p.relative_to(path).as_posix().encode() + p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file())
+    ).hexdigest()
+
+
+def sdk_digests(dist: Path) -> dict[str, str]:
+    return {p.name: digest(p) for p in sorted((dist / "sdk").iterdir())}
+
+

@@ -1,0 +1,84 @@
+"""How the hook behaves inside real builds: cleaning, reuse, once per build, pip and editable installs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builds import copy_sample, run_build, sdk_digests
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "sample_service")
+
+
+def test_hatch_build_clean_keeps_the_services_artifacts(sample: Path, isolated_env: dict[str, str]) -> None:
+    env = {**isolated_env, "HATCH_BUILD_CLEAN": "true"}
+    for _ in range(2):
+        result = run_build(sample, "hatch build", env)
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in (sample / "dist").iterdir()) == [
+            "sample_service-1.2.0-py3-none-any.whl",
+            "sample_service-1.2.0.tar.gz",
+            "sdk",
+        ]
+        assert len(sdk_digests(sample / "dist")) == 5
+    # The hook ran once per `hatch build` (with the wheel), not once per target.
+    assert result.stderr.count("generating python, typescript, go SDKs") == 1, result.stderr
+
+
+def test_unchanged_rebuild_reuses_the_artifacts(sample: Path, isolated_env: dict[str, str]) -> None:
+    first = run_build(sample, "hatch build", isolated_env)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.stat().st_mtime_ns for p in (sample / "dist" / "sdk").iterdir()}
+    again = run_build(sample, "hatch build", isolated_env)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged: reusing the artifacts" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in (sample / "dist" / "sdk").iterdir()} == before
+
+    # A changed API is rebuilt, and says nothing about reuse.
+    handlers = sample / "src" / "sample_service" / "handlers" / "tasks.py"
+    handlers.write_text(handlers.read_text().replace('description="Task title"', 'description="The task title"', 1))
+    changed = run_build(sample, "hatch build", isolated_env)
+    assert changed.returncode == 0, changed.stderr
+    assert "reusing" not in changed.stderr
+    assert any(p.stat().st_mtime_ns != before.get(p) for p in (sample / "dist" / "sdk").iterdir())
+
+
+def test_a_damaged_artifact_is_not_reused(sample: Path, isolated_env: dict[str, str]) -> None:
+    assert run_build(sample, "hatch build", isolated_env).returncode == 0
+    tarball = sample / "dist" / "sdk" / "sample-service-sdk-1.2.0.tgz"
+    good = tarball.read_bytes()
+    tarball.write_bytes(b"damaged")
+    result = run_build(sample, "hatch build", isolated_env)
+    assert result.returncode == 0, result.stderr
+    assert "reusing" not in result.stderr
+    assert tarball.read_bytes() == good
+
+
+def test_pip_builds_make_no_sdks(sample: Path, isolated_env: dict[str, str], tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(wheels), "-v", str(sample)],
+        env=isolated_env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.name for p in wheels.iterdir()] == ["sample_service-1.2.0-py3-none-any.whl"]
+    assert "built by pip, SDKs not generated" in result.stdout + result.stderr
+    assert not (sample / "dist").exists()
+
+
+def test_editable_installs_make_no_sdks(sample: Path, isolated_env: dict[str, str], tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(sample)],
+        env=isolated_env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (sample / "dist").exists()
+    assert not list(tmp_path.rglob("sdk-manifest.json"))
