@@ -11,7 +11,7 @@ pair is compared once, which also ends recursion through self-referencing models
 from __future__ import annotations
 
 import json
-from typing import Literal as _L
+import typing
 
 from ..ir.model import (
     NO_DEFAULT,
@@ -32,7 +32,7 @@ from ..ir.model import (
 )
 from .rules import Change, sort_key
 
-Direction = _L["params", "result"]
+Direction = typing.Literal["params", "result"]
 
 
 def diff_apis(old: Api, new: Api) -> list[Change]:
