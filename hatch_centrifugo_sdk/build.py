@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -21,6 +22,7 @@ from .discovery import import_handlers
 from .ir import Api
 from .ir.parser import parse_api
 from .registry import HandlerDefinitionError
+from .release_gate import check_release, record_release
 from .render import SdkInfo
 from .versions import go_major_suffix, to_semver
 
@@ -114,7 +116,9 @@ _PIPELINE = {
 }
 
 
-def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log) -> list[Artifact]:
+def render_and_package(
+    api: Api, infos: dict[str, SdkInfo], out: Path, log: Log, *, changelog: str | None = None
+) -> list[Artifact]:
     artifacts = []
     for language, sdk in infos.items():
         # Imported lazily: hatchling constructs the hook just to ask for dependencies.
@@ -123,7 +127,7 @@ def render_and_package(api: Api, infos: dict[str, SdkInfo], out: Path, log: Log)
         package = getattr(importlib.import_module(f"{__package__}.package.{packager}"), function)
         dest = out / f"go-{sdk.import_name}-v{sdk.version}" if language == "go" else out
         with _timed(log, f"{language}: render"):
-            files = render(api, sdk)
+            files = render(api, dataclasses.replace(sdk, changelog=changelog))
         with _timed(log, f"{language}: package"):
             path = package(files, dest)
         artifacts.append(
@@ -149,14 +153,15 @@ def generate(
         api = load_api(project, config)
     infos = sdk_infos(project, config, api.hash)
     log(f"API {api.hash[:12]}: {len(api.methods)} methods, {len(api.models)} models, {len(api.enums)} enums")
-    key = build_key(api, infos, config)
+    notes = check_release(project.root, config, config.version or project.version, api, warn)
+    key = build_key(api, infos, config, notes.changelog)
     reused = _reusable(out_dir, key)
     if reused is not None:
         info(f"API {api.hash[:12]}, options and plugin unchanged: reusing the artifacts in {out_dir}")
         return reused
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _staging(out_dir) as staging:
-        artifacts = render_and_package(api, infos, staging, log)
+        artifacts = render_and_package(api, infos, staging, log, changelog=notes.changelog)
         if config.verify:
             from .verify import verify
 
@@ -165,10 +170,12 @@ def generate(
                     verify(a.language, staging / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
         _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(staging / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
+    for path in record_release(notes):
+        info(f"recorded the release in {path.name}")
     return artifacts
 
 
-def build_key(api: Api, infos: dict[str, SdkInfo], config: Config) -> str:
+def build_key(api: Api, infos: dict[str, SdkInfo], config: Config, changelog: str = "") -> str:
     """Everything the artifacts' bytes depend on, hashed: the reuse key of a rebuild."""
     from importlib.metadata import version
 
@@ -179,6 +186,7 @@ def build_key(api: Api, infos: dict[str, SdkInfo], config: Config) -> str:
         repr(config.verify),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         version("hatchling"),
+        changelog,
     ):
         digest.update(part.encode() + b"\0")
     digest.update(_plugin_fingerprint().encode())

@@ -56,6 +56,9 @@ class Config:
     languages: tuple[str, ...] = LANGUAGES
     version: str | None = None
     verify: bool | str = False  # True, False or "strict" (a missing toolchain fails the build)
+    lock: str | None = "sdk-api.lock.json"  # the last release's API, next to pyproject.toml; None: no check
+    changelog: str | None = "SDK_CHANGELOG.md"
+    on_breaking: str = "error"  # or "warning"
     editable: bool = False
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
@@ -77,6 +80,9 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         problems.append(f"{prefix}.languages: each language may appear once")
     version = reader.str("version")
     verify = reader.verify_mode("verify")
+    lock = reader.path_or_false("lock", default="sdk-api.lock.json")
+    changelog = reader.path_or_false("changelog", default="SDK_CHANGELOG.md")
+    on_breaking = reader.str("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
     editable = reader.bool("editable", default=False)
 
     default_pkg = f"{project_name}-sdk"
@@ -118,6 +124,9 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         languages=langs,
         version=version,
         verify=verify,
+        lock=lock,
+        changelog=changelog,
+        on_breaking=on_breaking,
         editable=bool(editable),
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
@@ -177,6 +186,17 @@ class _Reader:
             return default
         if not isinstance(value, bool):
             self.problems.append(f"{self.prefix}.{key}: expected true or false, got {value!r}")
+            return default
+        return value
+
+    def path_or_false(self, key: str, *, default: str) -> str | None:
+        value = self._get(key, False)
+        if value is None or value is True:
+            return default
+        if value is False:
+            return None
+        if not isinstance(value, str) or not value:
+            self.problems.append(f"{self.prefix}.{key}: expected a relative file path or false, got {value!r}")
             return default
         return value
 

@@ -92,6 +92,11 @@ def _is_user_error(exc: Exception) -> bool:
     from .registry import HandlerDefinitionError
     from .versions import VersionError
 
+    from .compat import LockError
+    from .release_gate import ReleaseCheckError
     from .verify import VerificationError
 
-    return isinstance(exc, (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError))
+    return isinstance(
+        exc,
+        (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError, LockError),
+    )

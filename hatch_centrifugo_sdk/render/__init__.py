@@ -26,6 +26,7 @@ class SdkInfo:
     version: str  # this SDK's version: PEP 440 for Python, SemVer for npm and Go
     package_name: str  # Python distribution name / npm package name / Go module path
     import_name: str  # Python import package / npm name again / Go package name
+    changelog: str | None = None  # CHANGELOG.md shipped inside the SDK, when the build has one
 
 
 def templates_dir() -> Path:

@@ -101,6 +101,8 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
             ("README.md", "README.md.j2"),
         )
     }
+    if sdk.changelog is not None:
+        files["CHANGELOG.md"] = sdk.changelog
     return dict(sorted(files.items()))
 
 

@@ -65,6 +65,8 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     }
     for module in _MODULES:
         files[f"{sdk.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
+    if sdk.changelog is not None:  # inside the package: a wheel carries only the package
+        files[f"{sdk.import_name}/CHANGELOG.md"] = sdk.changelog
     return dict(sorted(files.items()))
 
 

@@ -67,7 +67,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     """The npm package tree, paths relative to the package root."""
     context = _context(api, sdk)
     declarations = render_template(LANGUAGE, "index.d.ts.j2", **context)
-    return {
+    files = {
         "README.md": render_template(LANGUAGE, "README.md.j2", **context),
         "index.cjs": render_template(LANGUAGE, "index.js.j2", esm=False, **context),
         "index.d.cts": declarations,
@@ -75,6 +75,9 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         "index.js": render_template(LANGUAGE, "index.js.j2", esm=True, **context),
         "package.json": package_json(sdk),
     }
+    if sdk.changelog is not None:
+        files["CHANGELOG.md"] = sdk.changelog
+    return dict(sorted(files.items()))
 
 
 def package_json(sdk: SdkInfo) -> str:
@@ -94,7 +97,7 @@ def package_json(sdk: SdkInfo) -> str:
             },
             "./package.json": "./package.json",
         },
-        "files": ["README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
+        "files": [*(["CHANGELOG.md"] if sdk.changelog is not None else []), "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
         "sideEffects": False,
         "dependencies": {"centrifuge": CENTRIFUGE_RANGE},
     }
