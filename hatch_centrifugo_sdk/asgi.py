@@ -36,6 +36,7 @@ class RpcProxyApp:
         handler_timeout: float = 10.0,
         max_payload_bytes: int = 1_048_576,
         secret_header: str = PROXY_SECRET_HEADER,
+        service_version: str | None = None,
     ) -> None:
         self.dispatcher = Dispatcher(
             registry,
@@ -44,6 +45,7 @@ class RpcProxyApp:
             allow_insecure=allow_insecure,
             handler_timeout=handler_timeout,
             max_payload_bytes=max_payload_bytes,
+            service_version=service_version,
         )
 
     @classmethod

@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
@@ -74,6 +74,20 @@ class _Timeout(Exception):
     pass
 
 
+API_VERSION_METHOD = "system.api_version"
+
+
+class ApiVersionParams(BaseModel):
+    """No parameters."""
+
+
+class ApiVersionResult(BaseModel):
+    """What the service is: SDKs compare it with what they were generated from."""
+
+    api_hash: str = Field(..., description="sha256 of the service's API model, as embedded in every SDK")
+    service_version: Optional[str] = Field(None, description="The service's version, when it was configured")
+
+
 class Dispatcher:
     """Answers Centrifugo's RPC proxy requests with the handlers of ``registry``."""
 
@@ -86,6 +100,7 @@ class Dispatcher:
         allow_insecure: bool = False,
         handler_timeout: float = 10.0,
         max_payload_bytes: int = 1_048_576,
+        service_version: str | None = None,
     ) -> None:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
@@ -107,8 +122,11 @@ class Dispatcher:
         self.handler_timeout = handler_timeout
         self.max_payload_bytes = max_payload_bytes
         self._secret = proxy_secret.encode() if proxy_secret is not None else None
+        self.service_version = service_version
         self._handlers: tuple[Handler, ...] | None = None
         self._adapter: TypeAdapter[Any] | None = None
+        self._by_method: dict[str, Handler] = {}
+        self._api_hash: str | None = None
 
     def authorized(self, headers: Mapping[str, str]) -> bool:
         """Whether the request carries the shared secret (always true when insecure)."""
@@ -137,8 +155,8 @@ class Dispatcher:
         try:
             request = self._validator(handlers).validate_json(body)
         except ValidationError as exc:
-            return _invalid_request(exc, len(handlers) == 1)
-        handler = self.registry.get(request.method)
+            return _invalid_request(exc, len(self._by_method) == 1)
+        handler = self._by_method.get(request.method)
         if handler is None:
             return _error("METHOD_NOT_FOUND", f"method {request.method!r} not found")
         conn = Connection(
@@ -153,9 +171,26 @@ class Dispatcher:
     def _validator(self, handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
         if self._adapter is None or handlers != self._handlers:
-            self._adapter = _request_adapter(handlers)
+            served = (*handlers, self._api_version_handler()) if API_VERSION_METHOD not in self.registry else handlers
+            self._adapter = _request_adapter(served)
+            self._by_method = {h.method: h for h in served}
             self._handlers = handlers
+            self._api_hash = None
         return self._adapter
+
+    def _api_version_handler(self) -> Handler:
+        async def api_version(conn: Connection, params: ApiVersionParams) -> ApiVersionResult:
+            return ApiVersionResult(api_hash=self.api_hash(), service_version=self.service_version)
+
+        return Handler(API_VERSION_METHOD, api_version, ApiVersionParams, ApiVersionResult, False, None)
+
+    def api_hash(self) -> str:
+        """The hash of the registry's API model, computed as the build computes it (once)."""
+        if self._api_hash is None:
+            from .ir.parser import parse_api  # JSON schema generation: only when asked
+
+            self._api_hash = parse_api(self.registry).hash
+        return self._api_hash
 
     async def _call(self, handler: Handler, conn: Connection, params: BaseModel) -> Reply:
         timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
