@@ -14,6 +14,10 @@ from tests.fixtures.kitchen_sink import registry as kitchen_sink
 SECRET = "s3cret"
 
 
+class Empty(BaseModel):
+    pass
+
+
 def request(method: str, data: object = None) -> bytes:
     body = {"client": "c1", "transport": "websocket", "protocol": "json", "encoding": "json", "user": "", "method": method}
     if data is not None:
@@ -38,9 +42,6 @@ async def test_api_version_reports_the_hash_the_build_embeds() -> None:
 
 async def test_the_hash_follows_handlers_registered_later() -> None:
     local = Registry()
-
-    class Empty(BaseModel):
-        pass
 
     @local.rpc("a.one")
     async def one(conn: Connection, params: Empty) -> Empty:
