@@ -61,7 +61,8 @@ PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | fr
 PYTHON_SDK_NAMES = frozenset(
     """Any Optional List Dict Literal Union Annotated Field BaseModel ConfigDict RootModel
     datetime date time timedelta UUID Decimal Enum IntEnum StrEnum TYPE_CHECKING
-    APIClient CentrifugoRPCClient RpcError API_HASH SDK_VERSION annotations""".split()
+    APIClient CentrifugoRPCClient RpcError API_HASH SDK_VERSION SERVICE_VERSION ApiVersionCheck
+    Relation compare_api annotations""".split()
 )
 # Attributes of pydantic.BaseModel that a field must not shadow.
 PYDANTIC_ATTRS = frozenset(
@@ -77,7 +78,7 @@ TS_RESERVED = frozenset(
     type of as async declare keyof readonly require module namespace abstract constructor get set
     Array Record Promise Error Date Map Set Object String Number Boolean Symbol Function JSON Math
     Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket
-    Centrifuge APIClient RpcError API_HASH SDK_VERSION
+    Centrifuge APIClient RpcError API_HASH SDK_VERSION SERVICE_VERSION ApiVersionCheck ApiRelation compareApi
     CentrifugoRPCClient CentrifugoRPCClientOptions CallOptions ErrorCode TypeError""".split()
 )
 
@@ -88,7 +89,9 @@ GO_RESERVED = frozenset(
     rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil append cap clear close
     complex copy delete imag len make max min new panic print println real recover
     context json errors fmt time centrifuge sync
-    Client API Config RPCError Option NewClient NewAPI ErrUnauthorized APIHash SDKVersion""".split()
+    Client API Config RPCError Option NewClient NewAPI ErrUnauthorized APIHash SDKVersion ServiceVersion
+    APIVersionCheck CompareAPI APIRelation APIRelationSame APIRelationClientOlder APIRelationClientNewer
+    APIRelationDifferent""".split()
 )
 
 
@@ -113,15 +116,15 @@ def go_type(name: str) -> str:
 # Methods ----------------------------------------------------------------------
 
 def python_method(wire: str) -> str:
-    return _avoid(snake(wire) or "call_", PYTHON_RESERVED | {"close", "connect", "call", "rpc"}, "_")
+    return _avoid(snake(wire) or "call_", PYTHON_RESERVED | {"close", "connect", "call", "rpc", "check_api_version"}, "_")
 
 
 def ts_method(wire: str) -> str:
-    return _avoid(camel(wire), TS_RESERVED | {"call", "rpc", "connect", "close"}, "_")
+    return _avoid(camel(wire), TS_RESERVED | {"call", "rpc", "connect", "close", "checkApiVersion"}, "_")
 
 
 def go_method(wire: str) -> str:
-    return _avoid(go_pascal(wire), frozenset({"Call", "RPC", "Connect", "Close"}), "Method")
+    return _avoid(go_pascal(wire), frozenset({"Call", "RPC", "Connect", "Close", "CheckAPIVersion"}), "Method")
 
 
 # Fields -----------------------------------------------------------------------

@@ -425,9 +425,10 @@ def test_node_imports_and_runs_the_package(consumer: Path, sdk: SdkInfo, script:
     out = json.loads(_run(["node", script, url], consumer, timeout=30).stdout)
 
     assert out["names"] == sorted(
-        ["API_HASH", "APIClient", "CentrifugoRPCClient", "Color", "ErrorCode", "Priority", "RpcError", "SDK_VERSION", "Shape"]
+        ["API_HASH", "APIClient", "CentrifugoRPCClient", "Color", "ErrorCode", "Priority", "RpcError", "SDK_VERSION",
+         "SERVICE_VERSION", "Shape", "compareApi"]
     )
-    assert out["methods"] == ["delete_", "edgeEcho", "itemsGetStats", "itemsSearch", "systemPing"]
+    assert out["methods"] == ["checkApiVersion", "delete_", "edgeEcho", "itemsGetStats", "itemsSearch", "systemPing"]
     assert out["errorCode"] == {e.name: e.code for e in ERROR_CODES}
     assert out["color"] == {"RED": "red", "DARK_BLUE": "dark-blue"}
     assert out["priority"] == {"VALUE_1": 1, "VALUE_2": 2}

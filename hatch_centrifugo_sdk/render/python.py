@@ -155,7 +155,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "type_names": type_names,
         "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
         "exports": sorted(
-            ["APIClient", "API_HASH", "CentrifugoRPCClient", "RpcError", "SDK_VERSION"]
+            ["APIClient", "API_HASH", "ApiVersionCheck", "CentrifugoRPCClient", "RpcError", "SDK_VERSION", "SERVICE_VERSION"]
             + [e.cls for e in errors]
             + type_names
         ),

@@ -44,6 +44,8 @@ SCRIPT = textwrap.dedent('''
         todo = await api.todos_create(CreateTodoParams(title="write docs"))
         listed = await api.todos_list(ListTodosParams())
         out["todos"] = [t.title for t in listed.todos] == [todo.todo.title]
+        check = await api.check_api_version()
+        out["api_version"] = [check.relation, check.compatible, check.server_api_hash == check.client_api_hash]
         await rpc.close()
 
         async with CentrifugoRPCClient(url=URL, token=ANON) as anonymous:
@@ -82,6 +84,7 @@ def test_guide_integration_through_centrifugo(sdk_python: Path, sample_stack: St
     assert out["error_type"] == ["BadRequestError", True, True, 400]
     assert out["todos"] is True
     assert out["anonymous"] == [401, "this method requires an authenticated user"]
+    assert out["api_version"] == ["same", True, True]
 
 
 TS_SCRIPT = textwrap.dedent('''
@@ -106,6 +109,8 @@ TS_SCRIPT = textwrap.dedent('''
     const todo = await api.todosCreate({ title: "write docs" });
     const listed = await api.todosList({});
     out.todos = listed.todos.map((t) => t.title).join() === todo.todo.title;
+    const check = await api.checkApiVersion();
+    out.apiVersion = [check.relation, check.compatible, check.serverApiHash === check.clientApiHash];
     rpc.close();
     const anonymous = new CentrifugoRPCClient({ url: WS_URL, token: ANON_TOKEN, websocket: WebSocket });
     await anonymous.connect();
@@ -139,6 +144,7 @@ def test_typescript_sdk_through_centrifugo(sample_sdks: dict[str, Path], sample_
     assert out["error"] == [True, True, True, "Task 999999 not found"]
     assert out["todos"] is True
     assert out["anonymous"] == [401, True, "this method requires an authenticated user"]
+    assert out["apiVersion"] == ["same", True, True]
 
 
 GO_MAIN = textwrap.dedent('''
@@ -181,6 +187,11 @@ GO_MAIN = textwrap.dedent('''
     	_, err = api.TasksGet(ctx, servicesdk.GetTaskParams{TaskID: 999999})
     	var rpcErr *servicesdk.RPCError
     	out["error"] = []any{errors.As(err, &rpcErr), rpcErr.Code == servicesdk.CodeBadRequest, rpcErr.Message}
+    	check, err := api.CheckAPIVersion(ctx)
+    	if err != nil {
+    		panic(err)
+    	}
+    	out["api_version"] = []any{check.Relation, check.Compatible(), check.ServerAPIHash == servicesdk.APIHash}
     	client.Close()
 
     	anonymous := servicesdk.NewClient(os.Getenv("WS_URL"), servicesdk.Config{Token: os.Getenv("ANON_TOKEN")})
@@ -217,3 +228,4 @@ def test_go_sdk_through_centrifugo(sample_sdks: dict[str, Path], sample_stack: S
     assert out["created"] == ["it's a task", True, True]
     assert out["error"] == [True, True, "Task 999999 not found"]
     assert out["anonymous"] == [True, True, "this method requires an authenticated user"]
+    assert out["api_version"] == ["same", True, True]
