@@ -439,3 +439,24 @@ def test_node_imports_and_runs_the_package(consumer: Path, sdk: SdkInfo, script:
     is_rpc_error, code, temporary, message = out["connect"]
     assert is_rpc_error and code in (1, 2) and temporary and url in message, out["connect"]
     assert out["state"] == "disconnected"
+
+
+def test_a_bundler_takes_the_package_for_browsers(consumer: Path, sdk: SdkInfo) -> None:
+    """esbuild bundles the SDK for the browser: the ESM build, no Node built-ins, no `ws`."""
+    (consumer / "browser.mjs").write_text(
+        f'import {{ APIClient, CentrifugoRPCClient, ErrorCode }} from "{sdk.package_name}";\n'
+        "const rpc = new CentrifugoRPCClient({ url: 'wss://example.invalid/connection/websocket', token: 't' });\n"
+        "globalThis.sdk = { api: new APIClient(rpc), code: ErrorCode.TIMEOUT };\n"
+    )
+    esbuild = consumer.parent / "node_modules" / "esbuild" / "bin" / "esbuild"
+    result = _run(
+        [str(esbuild), "browser.mjs", "--bundle", "--platform=browser", "--format=esm", "--outfile=bundle.js",
+         "--metafile=meta.json", "--log-level=warning"],
+        consumer,
+    )
+    assert result.stderr == ""
+    inputs = json.loads((consumer / "meta.json").read_text())["inputs"]
+    sdk_inputs = sorted(p for p in inputs if f"node_modules/{sdk.package_name}/" in p)
+    assert sdk_inputs and all(p.endswith("/index.js") for p in sdk_inputs)  # the ESM build, not index.cjs
+    assert any("node_modules/centrifuge/" in p for p in inputs)
+    assert not any("node_modules/ws/" in p for p in inputs)
