@@ -105,3 +105,24 @@ def test_dynamic_version_flows_into_every_sdk(tmp_path: Path, isolated_env: dict
     }
     go_mod = (project / "dist" / "sdk" / "go-dynsdk-v2.0.0-rc.1" / "go.mod").read_text()
     assert go_mod.startswith("module example.com/acme/dynsdk/v2\n")
+
+
+def test_version_overrides_from_config() -> None:
+    from hatch_centrifugo_sdk.build import Project, sdk_infos
+    from hatch_centrifugo_sdk.config import parse_config
+
+    def infos(options: dict) -> dict[str, str]:
+        config = parse_config(
+            {"modules": ["svc"], "go": {"module": "example.com/acme/svc", **options.pop("go", {})}, **options},
+            project_name="svc", prefix="tool.hatch.build.hooks.centrifugo-sdk",
+        )
+        found = sdk_infos(Project(Path("."), "svc", "1.2.0"), config, "hash")
+        return {lang: f"{info.package_name}@{info.version}" for lang, info in found.items()}
+
+    assert infos({}) == {"python": "svc-sdk@1.2.0", "typescript": "svc-sdk@1.2.0", "go": "example.com/acme/svc@1.2.0"}
+    assert infos({"version": "3.0.0rc2"}) == {
+        "python": "svc-sdk@3.0.0rc2", "typescript": "svc-sdk@3.0.0-rc.2", "go": "example.com/acme/svc/v3@3.0.0-rc.2",
+    }
+    assert infos({"typescript": {"version": "9.9.9"}, "go": {"version": "0.4.0"}}) == {
+        "python": "svc-sdk@1.2.0", "typescript": "svc-sdk@9.9.9", "go": "example.com/acme/svc@0.4.0",
+    }
