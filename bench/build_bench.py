@@ -102,11 +102,12 @@ def ms(seconds: float) -> str:
     return "n/a" if math.isnan(seconds) else f"{seconds * 1000:,.0f}"
 
 
-def report(sizes: list[dict[str, Any]], repeat: int, started: float) -> str:
+def report(sizes: list[dict[str, Any]], started: float) -> str:
     out = [
         "## Build benchmark",
         "",
-        f"Machine (medians of {repeat} interleaved rounds, every measurement in a fresh interpreter):",
+        "Medians of interleaved rounds (" + ", ".join(f"{s['methods']} methods: {len(s['runs']['floor'])}" for s in sizes)
+        + "), every measurement in a fresh interpreter. Machine:",
         machine_lines(),
         "",
     ]
@@ -203,7 +204,7 @@ def targets(sizes: list[dict[str, Any]]) -> list[str]:
             slope = math.log(med(big, name, key) / med(small, name, key)) / math.log(big["methods"] / small["methods"])
             lines.append(
                 f"- {label} grows linearly ({small['methods']} -> {big['methods']} methods, log-log slope <= 1.1): "
-                f"{verdict(slope <= 1.1, slope, 'slope <= 1.1')}"
+                f"{verdict(slope <= 1.1, slope, 'slope <= 1.1', unit='')}"
             )
     for s in sizes:
         rebuild = med(s, "rebuild") / med(s, "generate")
@@ -247,6 +248,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,5000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat-large", type=int, default=3, help="rounds for sizes of 5000 methods and more")
     parser.add_argument("--verify-sizes", default="100", help="sizes also built with verify=True")
     parser.add_argument("--verify-repeat", type=int, default=3)
     args = parser.parse_args()
@@ -258,8 +260,9 @@ def main() -> None:
         for methods in sizes_wanted:
             print(f"{methods} methods...", file=sys.stderr, flush=True)
             runs = args.verify_repeat if methods in verify_sizes else 0
-            results.append(measure_size(methods, args.repeat, runs, Path(tmp)))
-    text = report(results, args.repeat, started)
+            repeat = args.repeat_large if methods >= 5000 else args.repeat
+            results.append(measure_size(methods, repeat, runs, Path(tmp)))
+    text = report(results, started)
     print(text)
     save("build", {"machine": machine(), "sizes": results}, text)
     plot(results, RESULTS / "build_time.png")

@@ -73,8 +73,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells[1:])])
 
 
-def verdict(ok: bool, factor: float, target: str) -> str:
-    return f"{'PASS' if ok else 'MISS'} ({factor:.2f}x; target {target})"
+def verdict(ok: bool, factor: float, target: str, unit: str = "x") -> str:
+    return f"{'PASS' if ok else 'MISS'} ({factor:.2f}{unit}; target {target})"
 
 
 def save(name: str, data: object, text: str) -> None:

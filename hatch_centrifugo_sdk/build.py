@@ -21,7 +21,7 @@ from .config import Config
 from .discovery import import_handlers
 from .ir import Api
 from .ir.parser import parse_api
-from .registry import HandlerDefinitionError
+from .registry import HandlerDefinitionError, Registry, default_registry
 from .release_gate import check_release, record_release
 from .render import SdkInfo
 from .versions import go_major_suffix, to_semver
@@ -45,8 +45,8 @@ class Artifact:
     sha256: str
 
 
-def load_api(project: Project, config: Config) -> Api:
-    handlers = import_handlers(config.modules, project.root)
+def load_api(project: Project, config: Config, registry: Registry = default_registry) -> Api:
+    handlers = import_handlers(config.modules, project.root, registry)
     if not handlers:
         raise HandlerDefinitionError(
             "modules",

@@ -8,7 +8,12 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
+from . import naming
 from .registry import Handler, HandlerDefinitionError, Registry, default_registry
+
+# Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
+# all languages, so enabling a language later never breaks a working API.
+_METHOD_RULES = {"python": naming.python_method, "typescript": naming.ts_method, "go": naming.go_method}
 
 
 def import_handlers(modules: Sequence[str], root: Path, registry: Registry = default_registry) -> list[Handler]:
@@ -21,7 +26,7 @@ def import_handlers(modules: Sequence[str], root: Path, registry: Registry = def
         if path.is_dir() and str(path) not in sys.path:
             sys.path.insert(0, str(path))
     importlib.invalidate_caches()
-    for index, name in enumerate(modules):
+    for name in modules:
         try:
             importlib.import_module(name)
         except HandlerDefinitionError:
@@ -29,24 +34,70 @@ def import_handlers(modules: Sequence[str], root: Path, registry: Registry = def
         except ModuleNotFoundError as exc:
             if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
                 raise HandlerDefinitionError(
-                    f"modules[{index}]",
+                    _config_location(root, name),
                     f"handler module {name!r}",
                     f"it cannot be found (looked in {root} and {root / 'src'})",
-                    "check the module name, and that it is inside the project (and in the sdist)",
+                    "check the module name in the hook's modules list, and that the module is inside "
+                    "the project (and in the sdist)",
                 ) from None
-            raise _import_failure(name, index, exc, root) from None
+            raise _import_failure(name, exc, root) from None
         except Exception as exc:
-            raise _import_failure(name, index, exc, root) from None
-    return list(registry)
+            raise _import_failure(name, exc, root) from None
+    handlers = list(registry)
+    check_method_names(handlers)
+    return handlers
 
 
-def _import_failure(name: str, index: int, exc: BaseException, root: Path) -> HandlerDefinitionError:
+def check_method_names(handlers: Sequence[Handler]) -> None:
+    """Refuse two methods that one SDK would give the same name (``a.b_c`` and ``a_b.c``)."""
+    for language, rule in _METHOD_RULES.items():
+        seen: dict[str, Handler] = {}
+        for handler in handlers:
+            ident = rule(handler.method)
+            first = seen.setdefault(ident, handler)
+            if first is not handler:
+                raise HandlerDefinitionError(
+                    handler.location,
+                    f"handler {handler.func.__qualname__!r} ({handler.method!r})",
+                    f"the {language} SDK would name it {ident!r}, like {first.method!r} "
+                    f"({first.func.__qualname__!r} at {first.location})",
+                    "rename one of the two methods so they differ in more than punctuation",
+                )
+
+
+def _import_failure(name: str, exc: BaseException, root: Path) -> HandlerDefinitionError:
+    subject = f"importing handler module {name!r}"
+    if isinstance(exc, SyntaxError):  # the failing file never ran, so it is not in the traceback
+        where = f"{exc.filename}:{exc.lineno}" if exc.filename else _config_location(root, name)
+        rule = f"{type(exc).__name__}: {exc.msg}"
+        return HandlerDefinitionError(where, subject, rule, "correct the syntax")
     frames = traceback.extract_tb(exc.__traceback__)
     # The deepest frame inside the project is where the user's code failed.
     inside = [f for f in frames if _is_within(f.filename, root)] or frames
-    where = f"{inside[-1].filename}:{inside[-1].lineno}" if inside else f"modules[{index}]"
-    fix = "fix the error, or add the missing package to [project] dependencies so the build environment has it"
-    return HandlerDefinitionError(where, f"importing handler module {name!r}", f"{type(exc).__name__}: {exc}", fix)
+    where = f"{inside[-1].filename}:{inside[-1].lineno}" if inside else _config_location(root, name)
+    rule = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        top = exc.name.split(".")[0]
+        fix = (
+            f"add the package providing {top!r} to [project] dependencies (the build imports the "
+            "handlers in its own environment), or correct the import"
+        )
+    else:
+        fix = "make the module importable: the build imports it as the service does at start-up"
+    return HandlerDefinitionError(where, subject, rule, fix)
+
+
+def _config_location(root: Path, module: str) -> str:
+    """``pyproject.toml:line`` where ``module`` is listed, or the file alone."""
+    pyproject = root / "pyproject.toml"
+    try:
+        lines = pyproject.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return str(pyproject)
+    for number, text in enumerate(lines, start=1):
+        if f'"{module}"' in text or f"'{module}'" in text:
+            return f"{pyproject}:{number}"
+    return str(pyproject)
 
 
 def _is_within(filename: str, root: Path) -> bool:

@@ -20,14 +20,18 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
 class HandlerDefinitionError(TypeError):
-    """A handler or its models break a rule; the message names the place and the fix."""
+    """A handler or its models break a rule; the message names the place and the fix.
+
+    The message is one line, ``file:line: subject: rule; fix: ...``, the form compilers
+    use, so editors and CI logs can jump to the place.
+    """
 
     def __init__(self, location: str, subject: str, rule: str, fix: str) -> None:
         self.location = location
         self.subject = subject
-        self.rule = rule
-        self.fix = fix
-        super().__init__(f"{location}: {subject}: {rule}\n  fix: {fix}")
+        self.rule = " ".join(rule.split())
+        self.fix = " ".join(fix.split())
+        super().__init__(f"{location}: {subject}: {self.rule}; fix: {self.fix}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,24 @@ def source_location(obj: Any) -> str:
     except (OSError, TypeError):
         line = getattr(getattr(target, "__code__", None), "co_firstlineno", 0)
     return f"{file}:{line}"
+
+
+def field_location(model: type, field: str) -> str:
+    """``file:line`` of the annotation of ``field`` in ``model`` or the base class declaring it."""
+    for owner in getattr(model, "__mro__", (model,)):
+        if field not in vars(owner).get("__annotations__", {}):
+            continue
+        where = source_location(owner)
+        try:
+            lines, first = inspect.getsourcelines(owner)
+        except (OSError, TypeError):
+            return where
+        declaration = re.compile(rf"^\s+{re.escape(field)}\s*:")
+        for offset, text in enumerate(lines):
+            if declaration.match(text):
+                return f"{where.rsplit(':', 1)[0]}:{first + offset}"
+        return where
+    return source_location(model)
 
 
 class Registry:
@@ -137,11 +159,18 @@ def inspect_handler(
         raise fail("handlers must be async", f"declare it as 'async def {getattr(func, '__name__', name)}(conn, params: ...) -> ...'")
     params = list(inspect.signature(func).parameters.values())
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    shape = "write it as 'async def handler(conn, params: ParamsModel) -> ResultModel'"
+    if len(positional) < 2 and len(params) <= 2:
+        raise fail(
+            f"it takes ({', '.join(p.name for p in params)}) but a handler takes two parameters, "
+            "the connection first and the params model second",
+            f"write it as 'async def {getattr(func, '__name__', name)}(conn, params: ParamsModel) -> ResultModel'",
+        )
     if len(positional) != 2 or len(params) != 2:
         raise fail(
-            f"a handler takes exactly two parameters (conn, params), this one takes "
-            f"({', '.join(p.name for p in params)})",
-            "write it as 'async def handler(conn, params: ParamsModel) -> ResultModel'",
+            f"it takes ({', '.join(p.name for p in params)}) but a handler takes exactly two "
+            "parameters (conn, params); everything the client sends belongs in the params model",
+            f"move the extra parameters into the params model and {shape}",
         )
     try:
         hints = typing.get_type_hints(func)
@@ -157,6 +186,8 @@ def inspect_handler(
             f"parameter {params_name!r} has no type hint; type hints drive code generation",
             f"annotate it with a Pydantic model: '{params_name}: MyParams'",
         )
+    if _is_unfilled_generic(params_model):
+        raise fail(*generic_rule(f"parameter {params_name!r}", params_model))
     if not _is_model(params_model):
         raise fail(
             f"parameter {params_name!r} is annotated {_show(params_model)}, not a Pydantic model",
@@ -168,6 +199,8 @@ def inspect_handler(
             "the return type hint is missing; type hints drive code generation",
             "annotate the result with a Pydantic model: '-> MyResult'",
         )
+    if _is_unfilled_generic(result_model):
+        raise fail(*generic_rule("the return type", result_model))
     if not _is_model(result_model):
         raise fail(
             f"the return type is {_show(result_model)}, not a Pydantic model",
@@ -179,9 +212,27 @@ def inspect_handler(
 
 
 def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel) and not getattr(
-        tp, "__pydantic_generic_metadata__", {}
-    ).get("parameters")
+    return isinstance(tp, type) and issubclass(tp, BaseModel) and not _is_unfilled_generic(tp)
+
+
+def _is_unfilled_generic(tp: Any) -> bool:
+    """``Page`` where ``class Page(BaseModel, Generic[T])``: a type variable no SDK can name."""
+    return bool(
+        isinstance(tp, type)
+        and issubclass(tp, BaseModel)
+        and getattr(tp, "__pydantic_generic_metadata__", {}).get("parameters")
+    )
+
+
+def generic_rule(what: str, model: type[BaseModel]) -> tuple[str, str]:
+    """(rule, fix) for an unparametrised generic model, shared with the schema parser."""
+    variables = [getattr(v, "__name__", str(v)) for v in model.__pydantic_generic_metadata__["parameters"]]
+    example = ", ".join("SomeModel" for _ in variables)
+    return (
+        f"{what} is the generic model {model.__name__!r} with its type parameters "
+        f"({', '.join(variables)}) left open, so the SDKs cannot know the types",
+        f"parametrise it: '{model.__name__}[{example}]'",
+    )
 
 
 def _show(tp: Any) -> str:

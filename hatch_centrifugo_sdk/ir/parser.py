@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from ..naming import type_name
-from ..registry import Handler, HandlerDefinitionError, source_location
+from ..registry import Handler, field_location
+from .diagnose import SchemaError, locate_def, schema_failure, walk_models
 from .model import (
     Api,
     Array,
@@ -59,12 +61,17 @@ class _Schema(GenerateJsonSchema):
         return super().field_is_required(field, total)
 
 
-class SchemaError(Exception):
-    """A model uses a type no SDK can express; names the model and field."""
+class _Unmappable(Exception):
+    """A schema no SDK type expresses; ``parse_api`` turns it into a located SchemaError."""
+
+    def __init__(self, def_name: str, field: str | None, rule: str, fix: str) -> None:
+        super().__init__(rule)
+        self.def_name, self.field, self.rule, self.fix = def_name, field, rule, fix
 
 
 def parse_api(handlers: Iterable[Handler]) -> Api:
     handlers = sorted(handlers, key=lambda h: h.method)
+    walk_models(handlers)  # refuses unresolvable forward references and open generics, by field
     keys: list[tuple[Any, Any]] = []
     for h in handlers:
         keys.append((h.params_model, "validation"))
@@ -74,7 +81,7 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
             keys, ref_template="#/$defs/{model}", schema_generator=_Schema
         )
     except Exception as exc:  # PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, ...
-        raise _schema_failure(handlers, exc) from None
+        raise schema_failure(handlers, exc, _Schema) from None
     defs: dict[str, Any] = schema.get("$defs", {})
     names = _assign_names(defs)
     converter = _Converter(defs, names)
@@ -88,26 +95,23 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
     models: list[ObjectModel] = []
     enums: list[EnumModel] = []
     for def_name in sorted(defs, key=lambda d: names[d]):
-        item = converter.definition(def_name)
+        try:
+            item = converter.definition(def_name)
+        except _Unmappable as exc:
+            raise _located(handlers, defs, exc) from None
         (enums if isinstance(item, EnumModel) else models).append(item)
     return Api(tuple(methods), tuple(models), tuple(enums))
 
 
-def _schema_failure(handlers: list[Handler], exc: Exception) -> HandlerDefinitionError:
-    # Find the handler whose models fail on their own, to name the right place.
-    for h in handlers:
-        for model, mode in ((h.params_model, "validation"), (h.result_model, "serialization")):
-            try:
-                model.model_json_schema(mode=mode, schema_generator=_Schema)
-            except Exception as own:
-                return HandlerDefinitionError(
-                    source_location(model),
-                    f"model {model.__name__!r} (used by {h.method!r})",
-                    f"Pydantic cannot make a JSON schema of it: {own}".strip(),
-                    "use JSON-compatible field types, or a custom type with "
-                    "__get_pydantic_json_schema__",
-                )
-    return HandlerDefinitionError("<models>", "the handlers' models", str(exc), "see above")
+def _located(handlers: list[Handler], defs: dict[str, Any], exc: _Unmappable) -> SchemaError:
+    where, cls = locate_def(handlers, exc.def_name, defs[exc.def_name].get("title"))
+    model = cls.__name__ if cls is not None else exc.def_name
+    if exc.field is None:
+        return SchemaError(where, f"model {model!r}", exc.rule, exc.fix)
+    if cls is not None and issubclass(cls, BaseModel):  # the schema names fields by alias; the class by attribute
+        attribute = next((n for n, f in cls.model_fields.items() if exc.field in (n, f.alias, f.serialization_alias)), exc.field)
+        where = field_location(cls, attribute)
+    return SchemaError(where, f"model {model!r}, field {exc.field!r}", exc.rule, exc.fix)
 
 
 def _ref_name(ref: str) -> str:
@@ -137,6 +141,12 @@ def _assign_names(defs: dict[str, Any]) -> dict[str, str]:
     return names
 
 
+_ONE_TYPE = (
+    "use a standard type (str, int, float, bool, datetime, a model, a list or dict of those) "
+    "or a union of them; remove any json_schema_extra that changes 'type'"
+)
+
+
 class _Converter:
     def __init__(self, defs: dict[str, Any], names: dict[str, str]) -> None:
         self.defs = defs
@@ -149,11 +159,17 @@ class _Converter:
         if "enum" in s:
             return EnumModel(name, tuple(s["enum"]), description)
         if s.get("type") != "object" or "properties" not in s and "additionalProperties" in s:
-            raise SchemaError(f"model {name}: a top-level schema of {s.get('type')!r} is not supported")
+            raise _Unmappable(
+                def_name,
+                None,
+                f"its JSON schema is of type {s.get('type')!r}, not an object with named fields, which "
+                "every SDK needs for a model (a RootModel, or a model of only extra fields)",
+                "use a BaseModel with named fields, e.g. 'items: list[str]' in place of a RootModel",
+            )
         required = set(s.get("required", ()))
         fields = []
         for prop, ps in s.get("properties", {}).items():
-            where = f"model {name}, field {prop!r}"
+            where = (def_name, prop)
             fields.append(
                 Field(
                     name=prop,
@@ -165,7 +181,7 @@ class _Converter:
             )
         return ObjectModel(name, tuple(fields), description)
 
-    def type(self, s: dict[str, Any], where: str) -> TypeRef:
+    def type(self, s: dict[str, Any], where: tuple[str, str]) -> TypeRef:
         if "$ref" in s:
             return Ref(self.names[_ref_name(s["$ref"])])
         if "allOf" in s and len(s["allOf"]) == 1:
@@ -185,7 +201,7 @@ class _Converter:
         if kind is None and not (set(s) - {"title", "description", "default", "examples"}):
             return Scalar("any")
         if isinstance(kind, list):
-            raise SchemaError(f"{where}: multi-type schema {kind!r} is not supported")
+            raise _Unmappable(*where, f"its schema has several types {kind!r}", _ONE_TYPE)
         if kind == "string":
             fmt = s.get("format")
             if fmt == "decimal":
@@ -202,7 +218,9 @@ class _Converter:
             return Array(self.type(items, where), unique=bool(s.get("uniqueItems")))
         if kind == "object":
             if "properties" in s:
-                raise SchemaError(f"{where}: inline object schemas are not supported; use a model")
+                raise _Unmappable(
+                    *where, "its schema is an inline object, which SDKs cannot name", "declare it as a model class"
+                )
             extra = s.get("additionalProperties", True)
             return Map(Scalar("any") if extra is True else self.type(extra, where))
-        raise SchemaError(f"{where}: schema {s!r} has no SDK mapping")
+        raise _Unmappable(*where, f"its schema {s!r} has no SDK type", _ONE_TYPE)

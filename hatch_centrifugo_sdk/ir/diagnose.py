@@ -1,0 +1,151 @@
+"""Find the model and field behind a schema failure, so the error names file:line and the fix.
+
+Pydantic reports a failing schema for the whole set of models, with the class name at
+best; these helpers walk the handlers' models to point at the field to change.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict, PydanticUndefinedAnnotation, create_model
+
+from ..registry import Handler, HandlerDefinitionError, field_location, generic_rule, source_location
+
+
+class SchemaError(HandlerDefinitionError):
+    """A model uses a type no SDK can express: names model and field, file:line and the fix."""
+
+
+@dataclass(frozen=True)
+class ModelUse:
+    model: type[BaseModel]
+    method: str  # the first handler (by method name) whose params or result reach it
+
+
+def walk_models(handlers: Iterable[Handler]) -> list[ModelUse]:
+    """Every model the handlers reach, nested ones before the models holding them.
+
+    Completes models with pending forward references on the way, and refuses a reference
+    that cannot be resolved or a generic model left open, naming the field.
+    """
+    order: list[ModelUse] = []
+    seen: set[type[BaseModel]] = set()
+
+    def visit(model: type[BaseModel], method: str) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        _complete(model, method)
+        for name, info in model.model_fields.items():
+            for nested in _classes_in(info.annotation):
+                if not issubclass(nested, BaseModel):
+                    continue
+                if nested.__pydantic_generic_metadata__.get("parameters"):
+                    raise SchemaError(
+                        field_location(model, name),
+                        _field_subject(model, name, method),
+                        *generic_rule(f"field {name!r}", nested),
+                    )
+                visit(nested, method)
+        order.append(ModelUse(model, method))
+
+    for h in sorted(handlers, key=lambda h: h.method):
+        visit(h.params_model, h.method)
+        visit(h.result_model, h.method)
+    return order
+
+
+def schema_failure(handlers: Iterable[Handler], exc: Exception, schema_generator: Any) -> SchemaError:
+    """The error for Pydantic failing to make a JSON schema: the innermost failing field."""
+    for use in walk_models(handlers):
+        for name, info in use.model.model_fields.items():
+            reason = _field_schema_error(use.model, name, info.annotation, schema_generator)
+            if reason is not None:
+                return SchemaError(
+                    field_location(use.model, name),
+                    _field_subject(use.model, name, use.method),
+                    f"Pydantic cannot make a JSON schema of its type {_show(info.annotation)}: {reason}",
+                    "use a JSON-compatible type (str, int, float, bool, datetime, a model, a list or "
+                    "dict of those), or give the class a __get_pydantic_json_schema__",
+                )
+    return SchemaError("<models>", "the handlers' models", _first_paragraph(exc), "see the Pydantic message")
+
+
+def locate_def(handlers: Iterable[Handler], def_name: str, title: str | None) -> tuple[str, Any]:
+    """(file:line, class) of the class a schema ``$defs`` entry was made from."""
+    classes = {c for use in walk_models(handlers) for c in (use.model, *_fields_classes(use.model))}
+    wanted = title or def_name.split("-")[0]
+    matches = sorted((c for c in classes if _schema_title(c) == wanted), key=lambda c: (c.__module__, c.__qualname__))
+    qualified = [c for c in matches if c.__module__.replace(".", "__") in def_name]
+    found = (qualified or matches or [None])[0]
+    return (source_location(found) if found is not None else f"<model {wanted}>", found)
+
+
+def _complete(model: type[BaseModel], method: str) -> None:
+    if model.__pydantic_complete__:
+        return
+    try:
+        model.model_rebuild()
+    except PydanticUndefinedAnnotation as exc:
+        field = next(
+            (n for n, f in model.model_fields.items() if re.search(rf"\b{re.escape(exc.name)}\b", repr(f.annotation))),
+            None,
+        )
+        where = field_location(model, field) if field else source_location(model)
+        subject = _field_subject(model, field, method) if field else f"model {model.__name__!r} (used by {method!r})"
+        raise SchemaError(
+            where,
+            subject,
+            f"its type refers to {exc.name!r}, which is not defined in {model.__module__}",
+            f"define or import {exc.name!r} there; if it is defined after {model.__name__}, "
+            f"call {model.__name__}.model_rebuild() once it is",
+        ) from None
+
+
+def _field_schema_error(model: type[BaseModel], name: str, annotation: Any, schema_generator: Any) -> str | None:
+    """Pydantic's complaint about one field's type alone, or None when it has a schema."""
+    config = ConfigDict(arbitrary_types_allowed=bool(model.model_config.get("arbitrary_types_allowed")))
+    try:
+        probe = create_model(f"{model.__name__}Probe", __config__=config, value=(annotation, ...))
+        for mode in ("validation", "serialization"):
+            probe.model_json_schema(mode=mode, schema_generator=schema_generator)
+    except Exception as exc:
+        return _first_paragraph(exc)
+    return None
+
+
+def _classes_in(annotation: Any) -> Iterator[type]:
+    """Classes named anywhere in a type expression: ``dict[str, list[Task] | None]`` → Task."""
+    if isinstance(annotation, type) and typing.get_origin(annotation) is None:
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _classes_in(arg)
+
+
+def _fields_classes(model: type[BaseModel]) -> Iterator[type]:
+    for info in model.model_fields.values():
+        yield from (c for c in _classes_in(info.annotation) if issubclass(c, Enum))
+
+
+def _schema_title(cls: type) -> str:
+    if issubclass(cls, BaseModel):
+        return str(cls.model_config.get("title") or cls.__name__)
+    return cls.__name__
+
+
+def _field_subject(model: type, field: str, method: str) -> str:
+    return f"model {model.__name__!r}, field {field!r} (used by {method!r})"
+
+
+def _show(tp: Any) -> str:
+    return tp.__name__ if isinstance(tp, type) else repr(tp).replace("typing.", "")
+
+
+def _first_paragraph(exc: BaseException) -> str:
+    # Pydantic appends "For further information visit ..." after a blank line.
+    return str(exc).split("\n\n")[0].strip() or type(exc).__name__

@@ -1,0 +1,432 @@
+"""The catalogue of bad handler and model definitions: each fails with one message naming file:line, rule and fix.
+
+Each case is a small handler module written to a temp folder and loaded the way the build
+loads it (``load_api``), with a registry of its own. ``# <-`` marks the line the error must name.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from hatch_centrifugo_sdk import registry as registry_module
+from hatch_centrifugo_sdk.build import Project, load_api
+from hatch_centrifugo_sdk.config import Config
+from hatch_centrifugo_sdk.ir.parser import SchemaError
+from hatch_centrifugo_sdk.registry import HandlerDefinitionError, Registry
+
+from builds import run_build
+
+MARK = "# <-"
+
+MODELS = '''
+from pydantic import BaseModel
+from hatch_centrifugo_sdk import websocket_rpc
+
+
+class Params(BaseModel):
+    user_id: str
+
+
+class Result(BaseModel):
+    total: int
+'''
+
+PYPROJECT = '''
+[project]
+name = "svc"
+version = "1.0.0"
+
+[tool.hatch.build.hooks.centrifugo-sdk]
+modules = ["{module}"]
+'''
+
+
+@dataclass(frozen=True)
+class Case:
+    source: str  # handlers.py; MODELS is prepended unless the case stands alone
+    rule: str
+    fix: str
+    marked: str = "handlers.py"  # the file holding the MARK
+    extra: tuple[tuple[str, str], ...] = ()  # more files: (relative path, text)
+    module: str = "handlers"
+    standalone: bool = False
+
+
+CASES = {
+    "sync handler": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+def get_stats(conn, params: Params) -> Result:
+    return Result(total=0)
+''',
+        "handlers must be async",
+        "declare it as 'async def get_stats(conn, params: ...) -> ...'",
+    ),
+    "params without a type hint": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params) -> Result:
+    return Result(total=0)
+''',
+        "parameter 'params' has no type hint; type hints drive code generation",
+        "annotate it with a Pydantic model: 'params: MyParams'",
+    ),
+    "return without a type hint": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params: Params):
+    return Result(total=0)
+''',
+        "the return type hint is missing",
+        "annotate the result with a Pydantic model: '-> MyResult'",
+    ),
+    "params not a model": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params: dict) -> Result:
+    return Result(total=0)
+''',
+        "parameter 'params' is annotated dict, not a Pydantic model",
+        "wrap the parameters in a 'class ...Params(BaseModel)'",
+    ),
+    "return not a model": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params: Params) -> int:
+    return 0
+''',
+        "the return type is int, not a Pydantic model",
+        "return a 'class ...Result(BaseModel)'",
+    ),
+    "conn missing": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(params: Params) -> Result:
+    return Result(total=0)
+''',
+        "it takes (params) but a handler takes two parameters, the connection first",
+        "write it as 'async def get_stats(conn, params: ParamsModel) -> ResultModel'",
+    ),
+    "extra parameters": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params: Params, verbose: bool = False) -> Result:
+    return Result(total=0)
+''',
+        "it takes (conn, params, verbose) but a handler takes exactly two parameters",
+        "move the extra parameters into the params model",
+    ),
+    "duplicate method name": Case(
+        '''
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Result:
+    return Result(total=0)
+
+
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats_again(conn, params: Params) -> Result:
+    return Result(total=1)
+''',
+        "method name 'tasks.get_stats' is already registered by 'get_stats' at ",
+        "give one of the two handlers another method name",
+    ),
+    "colliding SDK names": Case(
+        '''
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Result:
+    return Result(total=0)
+
+
+@websocket_rpc("tasks_get.stats")  # <-
+async def get_other_stats(conn, params: Params) -> Result:
+    return Result(total=1)
+''',
+        "the python SDK would name it 'tasks_get_stats', like 'tasks.get_stats'",
+        "rename one of the two methods",
+    ),
+    "method name with a colon": Case(
+        '''
+@websocket_rpc("tasks:list")  # <-
+async def list_tasks(conn, params: Params) -> Result:
+    return Result(total=0)
+''',
+        "method name 'tasks:list' is not valid",
+        "use dot-separated identifiers such as 'tasks.get_stats'",
+    ),
+    "method name starting with a digit": Case(
+        '''
+@websocket_rpc("1tasks")  # <-
+async def list_tasks(conn, params: Params) -> Result:
+    return Result(total=0)
+''',
+        "method name '1tasks' is not valid",
+        "each part starts with a letter",
+    ),
+    "empty method name": Case(
+        '''
+@websocket_rpc("")  # <-
+async def list_tasks(conn, params: Params) -> Result:
+    return Result(total=0)
+''',
+        "method name '' is not valid",
+        "use dot-separated identifiers",
+    ),
+    "syntax error": Case(
+        '''
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Result  # <-
+    return Result(total=0)
+''',
+        "SyntaxError: expected ':'",
+        "correct the syntax",
+    ),
+    "missing package": Case(
+        '''
+import requests_that_is_not_installed  # <-
+''',
+        "ModuleNotFoundError: No module named 'requests_that_is_not_installed'",
+        "add the package providing 'requests_that_is_not_installed' to [project] dependencies",
+    ),
+    "error while importing": Case(
+        '''
+LIMIT = int("ten")  # <-
+''',
+        "ValueError: invalid literal for int() with base 10: 'ten'",
+        "make the module importable",
+    ),
+    "module not found": Case(
+        "",
+        "it cannot be found (looked in ",
+        "check the module name in the hook's modules list",
+        marked="pyproject.toml",
+        module="svc.handlerz",
+        standalone=True,
+    ),
+    "handler hint names an undefined model": Case(
+        '''
+@websocket_rpc("tasks.get_stats")  # <-
+async def get_stats(conn, params: "StatsParams") -> Result:
+    return Result(total=0)
+''',
+        "its type hints cannot be resolved (name 'StatsParams' is not defined)",
+        "define or import the models before the handler",
+    ),
+    "unresolvable forward reference in a model": Case(
+        '''
+class Page(BaseModel):
+    owner: "Owner"  # <-
+
+
+@websocket_rpc("tasks.page")
+async def page(conn, params: Params) -> Page:
+    raise NotImplementedError
+''',
+        "its type refers to 'Owner', which is not defined in handlers",
+        "define or import 'Owner' there; if it is defined after Page, call Page.model_rebuild() once it is",
+    ),
+    "generic result left open": Case(
+        '''
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+
+
+@websocket_rpc("tasks.page")  # <-
+async def page(conn, params: Params) -> Page:
+    raise NotImplementedError
+''',
+        "the return type is the generic model 'Page' with its type parameters (T) left open",
+        "parametrise it: 'Page[SomeModel]'",
+    ),
+    "generic field left open": Case(
+        '''
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+
+
+class Listing(BaseModel):
+    page: Page  # <-
+
+
+@websocket_rpc("tasks.listing")
+async def listing(conn, params: Params) -> Listing:
+    raise NotImplementedError
+''',
+        "field 'page' is the generic model 'Page' with its type parameters (T) left open",
+        "parametrise it: 'Page[SomeModel]'",
+    ),
+    "field Pydantic cannot make a schema of": Case(
+        '''
+from pydantic import ConfigDict
+
+
+class Connection:
+    pass
+
+
+class Stats(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    total: int
+    db: Connection  # <-
+
+
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Stats:
+    raise NotImplementedError
+''',
+        "Pydantic cannot make a JSON schema of its type Connection: Cannot generate a JsonSchema for "
+        "core_schema.IsInstanceSchema",
+        "use a JSON-compatible type",
+    ),
+    "nested model Pydantic cannot make a schema of": Case(
+        '''
+from typing import Callable
+
+
+class Hook(BaseModel):
+    run: Callable[[], None]  # <-
+
+
+class Stats(BaseModel):
+    hooks: list[Hook]
+
+
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Stats:
+    raise NotImplementedError
+''',
+        "Pydantic cannot make a JSON schema of its type Callable[[], NoneType]",
+        "use a JSON-compatible type",
+    ),
+    "field type no SDK can map": Case(
+        '''
+from pydantic import RootModel
+
+
+class Tags(RootModel[list[str]]):  # <-
+    pass
+
+
+class Stats(BaseModel):
+    tags: Tags
+
+
+@websocket_rpc("tasks.get_stats")
+async def get_stats(conn, params: Params) -> Stats:
+    raise NotImplementedError
+''',
+        "its JSON schema is of type 'array', not an object with named fields",
+        "use a BaseModel with named fields",
+    ),
+}
+
+
+@pytest.fixture
+def isolated_imports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Registry]:
+    """A fresh registry for ``@websocket_rpc``, and no trace of the case's modules afterwards."""
+    registry = Registry()
+    monkeypatch.setattr(registry_module, "default_registry", registry)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    yield registry
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", "") or "").startswith(str(tmp_path)):
+            del sys.modules[name]
+
+
+def write_case(root: Path, case: Case) -> Path:
+    """Write the case's files; return the path of the file that holds the mark."""
+    source = case.source if case.standalone else MODELS + case.source
+    files = {"pyproject.toml": PYPROJECT.format(module=case.module), "handlers.py": source, **dict(case.extra)}
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root / case.marked
+
+
+def marked_line(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if path.name == "pyproject.toml":  # TOML comments would be a distraction: mark the modules line
+        return next(i for i, text in enumerate(lines, start=1) if text.startswith("modules"))
+    return next(i for i, text in enumerate(lines, start=1) if MARK in text)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_definition_fails_with_location_rule_and_fix(name: str, tmp_path: Path, isolated_imports: Registry) -> None:
+    case = CASES[name]
+    marked = write_case(tmp_path, case)
+    with pytest.raises(HandlerDefinitionError) as info:
+        load_api(Project(tmp_path, "svc", "1.0.0"), Config(modules=(case.module,)), registry=isolated_imports)
+    error = info.value
+    assert error.location == f"{marked}:{marked_line(marked)}"
+    assert case.rule in error.rule
+    assert case.fix in error.fix
+    message = str(error)
+    assert "\n" not in message
+    assert message.startswith(f"{error.location}: ") and message.endswith(f"; fix: {error.fix}")
+
+
+def test_schema_errors_name_model_and_field(tmp_path: Path, isolated_imports: Registry) -> None:
+    write_case(tmp_path, CASES["field Pydantic cannot make a schema of"])
+    with pytest.raises(SchemaError) as info:
+        load_api(Project(tmp_path, "svc", "1.0.0"), Config(modules=("handlers",)), registry=isolated_imports)
+    assert info.value.subject == "model 'Stats', field 'db' (used by 'tasks.get_stats')"
+
+
+def test_the_catalogue_is_complete() -> None:
+    assert len(CASES) >= 15
+
+
+def test_hatch_build_stops_with_the_message_and_writes_nothing(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    project = tmp_path / "svc"
+    (project / "svc").mkdir(parents=True)
+    (project / "svc" / "__init__.py").write_text("")
+    handlers = project / "svc" / "handlers.py"
+    handlers.write_text(
+        MODELS.lstrip("\n") + '\n\n@websocket_rpc("tasks.get_stats")\nasync def get_stats(conn) -> Result:\n    ...\n'
+    )
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [build-system]
+            requires = ["hatchling>=1.27", "hatch-centrifugo-sdk"]
+            build-backend = "hatchling.build"
+
+            [project]
+            name = "svc"
+            version = "1.0.0"
+            dependencies = ["hatch-centrifugo-sdk", "pydantic>=2.6,<3"]
+
+            [tool.hatch.build.hooks.centrifugo-sdk]
+            modules = ["svc.handlers"]
+            languages = ["python"]
+            """
+        )
+    )
+    result = run_build(project, "hatch build", isolated_env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    line = next(i for i, text in enumerate(handlers.read_text().splitlines(), start=1) if "@websocket_rpc" in text)
+    message = next(text for text in output.splitlines() if f"handlers.py:{line}: " in text)
+    assert "it takes (conn) but a handler takes two parameters" in message
+    assert "; fix: write it as 'async def get_stats(conn, params: ParamsModel) -> ResultModel'" in message
+    assert "Traceback" not in output
+    assert not (project / "dist" / "sdk").exists()
+    assert list(project.glob("dist/.sdk-*")) == []
