@@ -71,8 +71,13 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     problems: list[str] = []
     reader = _Reader(raw, prefix, problems)
 
-    modules = reader.list_of_str("modules", required=True, pattern=_MODULE, what="a dotted module name")
-    if modules == []:
+    modules = reader.list_of_str("modules", pattern=_MODULE, what="a dotted module name")
+    if modules is None:
+        problems.append(
+            f"{prefix}.modules: required key is missing; list the modules whose import registers the handlers, "
+            'e.g. modules = ["my_service.handlers"]'
+        )
+    elif modules == []:
         problems.append(f"{prefix}.modules: list at least one module that registers handlers")
     output = reader.str("output", default="sdk")
     languages = reader.list_of_str("languages", default=list(LANGUAGES), choices=LANGUAGES)
@@ -106,7 +111,10 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     sub.done()
     sub = reader.table("go")
     module = sub.str(
-        "module", required="go" in langs, pattern=_GO_MODULE, what="a Go module path such as 'github.com/acme/tasks-sdk'"
+        "module",
+        required="go" in langs,
+        pattern=_GO_MODULE,
+        what="a Go module path such as 'github.com/acme/tasks-sdk' (or leave \"go\" out of languages)",
     )
     go = GoOptions(
         module=module or "",
@@ -169,8 +177,10 @@ class _Reader:
         return self.raw[key]
 
     def str(self, key: str, *, default: Any = None, required: bool = False, pattern: re.Pattern[str] | None = None, what: str = "") -> Any:
-        value = self._get(key, required)
+        value = self._get(key, False)
         if value is None:
+            if required:
+                self.problems.append(f"{self.prefix}.{key}: required key is missing; set it to {what}")
             return default
         if not isinstance(value, str) or not value:
             self.problems.append(f"{self.prefix}.{key}: expected a non-empty string, got {value!r}")
