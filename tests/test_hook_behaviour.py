@@ -82,3 +82,13 @@ def test_editable_installs_make_no_sdks(sample: Path, isolated_env: dict[str, st
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (sample / "dist").exists()
     assert not list(tmp_path.rglob("sdk-manifest.json"))
+
+
+def test_hatch_clean_removes_the_sdk_outputs(sample: Path, isolated_env: dict[str, str]) -> None:
+    from builds import HATCH
+
+    assert run_build(sample, "hatch build", isolated_env).returncode == 0
+    assert (sample / "dist" / "sdk" / "sdk-manifest.json").is_file()
+    result = subprocess.run([str(HATCH), "clean"], cwd=sample, env=isolated_env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not (sample / "dist" / "sdk").exists()
