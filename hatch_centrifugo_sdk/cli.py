@@ -1,7 +1,7 @@
 """``python -m hatch_centrifugo_sdk check|generate``: the build's checks and renderers, without a build.
 
 check     import the handler modules and run the guide's checklist: errors exit 1, warnings exit 0.
-generate  write each SDK's source tree to OUT/<language>/ (no packaging), for local iteration.
+generate  write each SDK's source tree to DIR/<language>/ (no packaging), for local iteration.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def generate(args: argparse.Namespace) -> int:
     project = Project(root, metadata.name, _version(metadata))
     api = load_api(project, config)
     infos = sdk_infos(project, config, api.hash)
-    # Everything is rendered before anything is written: a failure leaves OUT as it was.
+    # Everything is rendered before anything is written: a failure leaves --out as it was.
     trees = {
         language: importlib.import_module(f"{__package__}.render.{language}").render(api, sdk)
         for language, sdk in infos.items()
@@ -135,7 +135,10 @@ def _replace_tree(dest: Path, files: dict[str, str]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m hatch_centrifugo_sdk", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m hatch_centrifugo_sdk",
+        description="Check a service's RPC handlers, or write its SDK sources, without a build.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument(
@@ -143,12 +146,13 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     check_cmd = commands.add_parser(
-        "check", parents=[project], help="check the handlers against the guide's checklist"
+        "check", parents=[project], help="check the handlers against the guide's checklist (exit 1 on errors)"
     )
     check_cmd.set_defaults(run=check)
 
     generate_cmd = commands.add_parser(
-        "generate", parents=[project], help="write the SDK sources to OUT/<language>/, without packaging"
+        "generate", parents=[project],
+        help="write the SDK sources to DIR/<language>/ (replacing what generate wrote there), without packaging",
     )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
     generate_cmd.add_argument(

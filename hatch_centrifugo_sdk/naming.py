@@ -91,7 +91,7 @@ GO_RESERVED = frozenset(
     context json errors fmt time centrifuge sync
     Client API Config RPCError Option NewClient NewAPI ErrUnauthorized APIHash SDKVersion ServiceVersion
     APIVersionCheck CompareAPI APIRelation APIRelationSame APIRelationClientOlder APIRelationClientNewer
-    APIRelationDifferent""".split()
+    APIRelationDifferent Nullable Some Null""".split()
 )
 
 

@@ -155,21 +155,22 @@ def inspect_handler(
             "use dot-separated identifiers such as 'tasks.get_stats' "
             "(letters, digits, underscores; each part starts with a letter; no ':')",
         )
+    fname = getattr(func, "__name__", name)
     if not inspect.iscoroutinefunction(func):
-        raise fail("handlers must be async", f"declare it as 'async def {getattr(func, '__name__', name)}(conn, params: ...) -> ...'")
+        raise fail("handlers must be async", f"declare it as 'async def {fname}(conn, params: ...) -> ...'")
     params = list(inspect.signature(func).parameters.values())
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    shape = "write it as 'async def handler(conn, params: ParamsModel) -> ResultModel'"
+    taken = ", ".join(p.name for p in params)
+    shape = f"write it as 'async def {fname}(conn, params: ParamsModel) -> ResultModel'"
     if len(positional) < 2 and len(params) <= 2:
         raise fail(
-            f"it takes ({', '.join(p.name for p in params)}) but a handler takes two parameters, "
-            "the connection first and the params model second",
-            f"write it as 'async def {getattr(func, '__name__', name)}(conn, params: ParamsModel) -> ResultModel'",
+            f"it takes ({taken}) but a handler takes two parameters, the connection first and the params model second",
+            shape,
         )
     if len(positional) != 2 or len(params) != 2:
         raise fail(
-            f"it takes ({', '.join(p.name for p in params)}) but a handler takes exactly two "
-            "parameters (conn, params); everything the client sends belongs in the params model",
+            f"it takes ({taken}) but a handler takes exactly two parameters (conn, params); "
+            "everything the client sends belongs in the params model",
             f"move the extra parameters into the params model and {shape}",
         )
     try:

@@ -115,10 +115,26 @@ class Fish(BaseModel):
     kind: Literal["fish"] = "fish"
 
 
+class Level(int, Enum):
+    LOW = 1
+    HIGH = 2
+
+
+class Node(BaseModel):
+    """Recursive: Pydantic resolves the forward references in the SDK too."""
+
+    name: str
+    children: List["Node"]
+    level: Optional[Level]
+
+
 class Profile(BaseModel):
     """A result: fields with defaults are always present in it."""
 
     maybe: Optional[int]
+    modes: List[Mode]
+    tree: Node
+    count: Annotated[int, Field(ge=0, le=100)]
     pet: Annotated[Union[Bird, Fish], Field(discriminator="kind")]
     either: Union[int, str]
     mode: Mode
@@ -414,6 +430,26 @@ RUNTIME_SCRIPT = """
     out["profile"] = profile.model_dump(mode="json", by_alias=True)
     out["profile_types"] = [type(profile.pet).__name__, profile.maybe, profile.mode is tr.Mode.SLOW_MODE]
 
+    # A newer service sends enum values this SDK does not know: results keep them, params refuse them.
+    newer = dict(given["profile"], mode="warp", modes=["fast", "warp"])
+    newer["tree"] = dict(newer["tree"], level=3)
+    unknown = tr.Profile.model_validate(newer)
+    again = tr.Profile.model_validate_json(json.dumps(newer))
+    out["unknown"] = [
+        unknown.model_dump(mode="json", by_alias=True) == newer, again == unknown,
+        isinstance(unknown.mode, tr.Mode), unknown.mode.name, unknown.mode.value, unknown.mode == "warp",
+        unknown.modes[0] is tr.Mode.FAST, unknown.modes[1] is unknown.mode, type(unknown.tree.level).__name__,
+        unknown.tree.level == 3, "warp" in tr.Mode._value2member_map_,
+    ]
+    refused = []
+    for attempt in (lambda: tr.FieldModel(maybe=None, mode="warp", stamp="2024-01-01T00:00:00Z"),
+                    lambda: tr.Profile.model_validate(dict(newer, mode=5))):
+        try:
+            attempt()
+        except Exception as e:
+            refused.append(type(e).__name__)
+    out["refused"] = refused
+
     not_found = ks.errors.error_for_code(404, "Task 999 not found")
     custom = pickle.loads(pickle.dumps(ks.errors.error_for_code(1234, "custom", True)))
     out["errors"] = [
@@ -451,7 +487,10 @@ def runtime(venv_python: Path) -> dict[str, Any]:
         attributes={"k": 1}, priority=kitchen_sink.Priority.HIGH, kind="bug",
         parent=kitchen_sink.Tag(name="p"), user_id="u",
     )
-    profile = Profile(maybe=None, pet=Fish(), either="e", mode=Mode.SLOW_MODE, anything={"a": [1]}, stamp=dt.datetime(2024, 1, 1))
+    profile = Profile(
+        maybe=None, modes=[Mode.FAST], tree=Node(name="root", children=[Node(name="leaf", children=[], level=Level.HIGH)], level=None),
+        count=5, pet=Fish(), either="e", mode=Mode.SLOW_MODE, anything={"a": [1]}, stamp=dt.datetime(2024, 1, 1),
+    )
     given = {
         "item": item.model_dump(mode="json", by_alias=True),
         "profile": profile.model_dump(mode="json", by_alias=True),
@@ -491,6 +530,17 @@ def test_results_validate_into_typed_models(runtime: dict[str, Any]) -> None:
     assert runtime["item_types"] == ["datetime", "UUID", "date", True, True, "Tag"]
     assert runtime["profile"] == runtime["given"]["profile"]
     assert runtime["profile_types"] == ["Fish", None, True]
+
+
+def test_result_enums_take_unknown_values_params_do_not(runtime: dict[str, Any]) -> None:
+    assert runtime["unknown"] == [True, True, True, "UNKNOWN", "warp", True, True, True, "Level", True, False]
+    assert runtime["refused"] == ["ValidationError", "ValidationError"]
+
+
+def test_constraints_are_documented(trees: dict[str, dict[str, str]]) -> None:
+    models = trees["tricky"]["tricky_sdk/models.py"]
+    assert "    # Constraints: >= 0; <= 100.\n    count: int\n" in models
+    assert "mode: _ModeOrUnknown" in models and "mode: Mode\n" in models  # results lenient, params strict
 
 
 def test_errors_carry_code_message_and_class(runtime: dict[str, Any]) -> None:

@@ -61,7 +61,7 @@ class Edge(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    first_name: str = Field(alias="first-name", description="A key that needs quotes */ and an end")
+    first_name: str = Field(alias="first-name", description="A key that needs quotes */ and an end", pattern=r"^a*/$")
     class_: int = Field(alias="class")
     pair: Tuple[int, str]
     shape: Union[Circle, Square] = Field(discriminator="kind")
@@ -222,6 +222,8 @@ def test_declarations_follow_the_guide(files: dict[str, str]) -> None:
     assert "  delete_(params?: Empty, options?: CallOptions): Promise<Empty>;\n" in dts
     assert 'export type Color = "red" | "dark-blue";' in dts
     assert "Format: ISO 8601 date-time" in dts
+    assert '   * Constraints: matches the pattern "^a*\\/$".\n' in dts  # the */ of the pattern escaped
+    assert "A newer service may send a value not listed here" in dts
 
 
 def test_readme_documents_methods_types_and_errors(files: dict[str, str], sdk: SdkInfo) -> None:
@@ -398,6 +400,9 @@ try { new sdk.CentrifugoRPCClient({ url: "ws://127.0.0.1:1" }); } catch (e) { no
 result.noWebSocket = typeof globalThis.WebSocket === "undefined" ? noWebSocket.includes("options.websocket") : true;
 const rpc = new sdk.CentrifugoRPCClient({ url: process.argv[2], websocket: WebSocket, timeout: 300 });
 const errorOf = async (promise) => promise.then(() => null, (e) => [e instanceof sdk.RpcError, e.code, e.temporary, e.message]);
+// The SDK does not validate results: an enum value added by a newer service arrives as sent.
+const newer = { items: [{ priority: 3, tags: [{ name: "t", color: "green" }] }], total: 1 };
+result.unknownEnum = await new sdk.APIClient({ call: async () => newer }).itemsSearch({ query: "q" });
 result.beforeConnect = await errorOf(new sdk.APIClient(rpc).itemsSearch({ query: "q" }));
 result.connect = await errorOf(rpc.connect());
 result.state = rpc.centrifuge.state;
@@ -435,6 +440,7 @@ def test_node_imports_and_runs_the_package(consumer: Path, sdk: SdkInfo, script:
     assert (out["apiHash"], out["sdkVersion"]) == (sdk.api_hash, sdk.version)
     assert out["frozen"] and out["noWebSocket"]
     assert out["rpcError"] == [True, "RpcError", 422, "bad", False]
+    assert out["unknownEnum"] == {"items": [{"priority": 3, "tags": [{"name": "t", "color": "green"}]}], "total": 1}
     assert out["beforeConnect"][:3] == [True, 2, True] and "connect()" in out["beforeConnect"][3]
     is_rpc_error, code, temporary, message = out["connect"]
     assert is_rpc_error and code in (1, 2) and temporary and url in message, out["connect"]

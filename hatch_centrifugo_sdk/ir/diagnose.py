@@ -82,8 +82,10 @@ def locate_def(handlers: Iterable[Handler], def_name: str, title: str | None) ->
     wanted = title or def_name.split("-")[0]
     matches = sorted((c for c in classes if _schema_title(c) == wanted), key=lambda c: (c.__module__, c.__qualname__))
     qualified = [c for c in matches if c.__module__.replace(".", "__") in def_name]
-    found = (qualified or matches or [None])[0]
-    return (source_location(found) if found is not None else f"<model {wanted}>", found)
+    if not (qualified or matches):
+        return f"<model {wanted}>", None
+    found = (qualified or matches)[0]
+    return source_location(found), found
 
 
 def _complete(model: type[BaseModel], method: str) -> None:
@@ -92,10 +94,8 @@ def _complete(model: type[BaseModel], method: str) -> None:
     try:
         model.model_rebuild()
     except PydanticUndefinedAnnotation as exc:
-        field = next(
-            (n for n, f in model.model_fields.items() if re.search(rf"\b{re.escape(exc.name)}\b", repr(f.annotation))),
-            None,
-        )
+        missing = re.compile(rf"\b{re.escape(exc.name or '')}\b")
+        field = next((n for n, f in model.model_fields.items() if missing.search(repr(f.annotation))), None)
         where = field_location(model, field) if field else source_location(model)
         subject = _field_subject(model, field, method) if field else f"model {model.__name__!r} (used by {method!r})"
         raise SchemaError(

@@ -92,10 +92,45 @@ class Field:
     required: bool
     description: str = ""
     default: Any = NO_DEFAULT
+    # Validation limits as JSON Schema keywords, e.g. ("minimum", 1), ("items.maxLength", 5):
+    # SDKs document them; the service enforces them.
+    constraints: tuple[tuple[str, Any], ...] = ()
 
     @property
     def has_default(self) -> bool:
         return self.default is not NO_DEFAULT
+
+
+# JSON Schema keyword → how the docs say it, in the order the docs list them.
+CONSTRAINT_TEXT = {
+    "minimum": ">= {}",
+    "exclusiveMinimum": "> {}",
+    "maximum": "<= {}",
+    "exclusiveMaximum": "< {}",
+    "multipleOf": "a multiple of {}",
+    "minLength": "at least {} characters",
+    "maxLength": "at most {} characters",
+    "pattern": "matches the pattern {}",
+    "minItems": "at least {} items",
+    "maxItems": "at most {} items",
+    "minProperties": "at least {} entries",
+    "maxProperties": "at most {} entries",
+    "maxDigits": "at most {} digits",
+    "decimalPlaces": "at most {} decimal places",
+}
+
+
+def describe_constraints(constraints: tuple[tuple[str, Any], ...]) -> str:
+    """``(("minimum", 1), ("items.maxLength", 5))`` → ``Constraints: >= 1; each item: at most 5 characters.``"""
+    if not constraints:
+        return ""
+    parts = []
+    for key, value in constraints:
+        scope, _, keyword = key.rpartition(".")
+        shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+        text = CONSTRAINT_TEXT[keyword].format(shown)
+        parts.append(f"each {'item' if scope == 'items' else 'value'}: {text}" if scope else text)
+    return "Constraints: " + "; ".join(parts) + "."
 
 
 @dataclass(frozen=True)
@@ -208,6 +243,8 @@ def _model_json(m: ObjectModel) -> dict[str, Any]:
         }
         if f.has_default:
             entry["default"] = f.default
+        if f.constraints:  # only when present: APIs without constraints keep their hash
+            entry["constraints"] = {k: v for k, v in f.constraints}
         fields.append(entry)
     return {"name": m.name, "description": m.description, "fields": fields}
 
@@ -272,6 +309,7 @@ def _field_from_json(data: Any) -> Field:
         required=bool(data["required"]),
         description=data.get("description", ""),
         default=data["default"] if "default" in data else NO_DEFAULT,
+        constraints=tuple(data.get("constraints", {}).items()),
     )
 
 

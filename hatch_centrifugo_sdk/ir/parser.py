@@ -7,15 +7,18 @@ becomes one named model or enum, every other schema an anonymous type expression
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Iterable
 
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema
 
 from ..naming import type_name
 from ..registry import Handler, field_location
 from .diagnose import SchemaError, locate_def, schema_failure, walk_models
 from .model import (
+    CONSTRAINT_TEXT,
     Api,
     Array,
     EnumModel,
@@ -32,6 +35,8 @@ from .model import (
     TypeRef,
     Union,
 )
+
+__all__ = ["SchemaError", "parse_api"]
 
 _STRING_FORMATS = {
     "date-time": "datetime",
@@ -50,8 +55,32 @@ class _Schema(GenerateJsonSchema):
     from a real union; on the wire (JSON mode) a Decimal is a string, so say so.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sources: dict[str, tuple[str, str]] = {}  # Pydantic's unique def ref → (class path, mode)
+        # final def name → the (dotted class path, mode) pairs it stands for: what _assign_names reads
+        self.origins: dict[str, set[tuple[str, str]]] = {}
+
     def decimal_schema(self, schema: Any) -> Any:
-        return {"type": "string", "format": "decimal"}
+        limits = {"maxDigits": "max_digits", "decimalPlaces": "decimal_places", "minimum": "ge",
+                  "exclusiveMinimum": "gt", "maximum": "le", "exclusiveMaximum": "lt", "multipleOf": "multiple_of"}
+        out = {"type": "string", "format": "decimal"}
+        out.update({key: _json_number(schema[name]) for key, name in limits.items() if schema.get(name) is not None})
+        return out
+
+    def get_defs_ref(self, core_mode_ref: Any) -> Any:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        core_ref, mode = core_mode_ref
+        # "pkg.mod.Page[pkg.mod.Task:123]:456" → "pkg.mod.Page[pkg.mod.Task]", as Pydantic strips ids
+        path = "".join(part.rsplit(":", 1)[0] for part in re.split(r"([\][,])", core_ref))
+        self._sources[defs_ref] = (path, mode)
+        return defs_ref
+
+    def _build_definitions_remapping(self) -> Any:
+        remapping = super()._build_definitions_remapping()
+        for unique, source in self._sources.items():
+            self.origins.setdefault(remapping.defs_remapping.get(unique, unique), set()).add(source)
+        return remapping
 
     def field_is_required(self, field: Any, total: bool) -> bool:
         # A result always carries every field (defaults included), so in results a
@@ -77,13 +106,11 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
         keys.append((h.params_model, "validation"))
         keys.append((h.result_model, "serialization"))
     try:
-        refs, schema = models_json_schema(
-            keys, ref_template="#/$defs/{model}", schema_generator=_Schema
-        )
+        generator = _Schema(ref_template="#/$defs/{model}")
+        refs, defs = generator.generate_definitions([(m, mode, m.__pydantic_core_schema__) for m, mode in keys])
     except Exception as exc:  # PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, ...
         raise schema_failure(handlers, exc, _Schema) from None
-    defs: dict[str, Any] = schema.get("$defs", {})
-    names = _assign_names(defs)
+    names = _assign_names(defs, generator.origins)
     converter = _Converter(defs, names)
 
     methods = []
@@ -94,12 +121,19 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
 
     models: list[ObjectModel] = []
     enums: list[EnumModel] = []
-    for def_name in sorted(defs, key=lambda d: names[d]):
+    converted: set[str] = set()
+    for def_name in sorted(defs, key=lambda d: (names[d], d)):
+        if names[def_name] in converted:  # one model in both modes with one form: converted once
+            continue
+        converted.add(names[def_name])
         try:
             item = converter.definition(def_name)
         except _Unmappable as exc:
             raise _located(handlers, defs, exc) from None
-        (enums if isinstance(item, EnumModel) else models).append(item)
+        if isinstance(item, EnumModel):
+            enums.append(item)
+        else:
+            models.append(item)
     return Api(tuple(methods), tuple(models), tuple(enums))
 
 
@@ -118,27 +152,133 @@ def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
 
-def _assign_names(defs: dict[str, Any]) -> dict[str, str]:
-    """Schema def name → the identifier every SDK uses, unique and readable.
+def _assign_names(defs: dict[str, Any], origins: dict[str, set[tuple[str, str]]]) -> dict[str, str]:
+    """Schema def name → the identifier every SDK uses: unique, readable, stable across runs.
 
-    A model is named after its class (the schema title). Where several defs share a
-    title (same class name in two modules, or a model whose input and output forms
-    differ), each keeps Pydantic's qualified def name ("pkg__mod__Task", "Task-Input").
+    A model is named after its class (the schema title; ``Page[Task]`` → ``PageTask``).
+    Classes of one name from different modules take the last module component(s) as a
+    prefix (``tasks.Task``, ``todos.Task`` → ``TasksTask``, ``TodosTask``). A class whose
+    params and result forms differ gets ``Input`` / ``Output``; when they are the same, the
+    two defs Pydantic may make of it share one name (``parse_api`` converts it once).
     """
-    by_title: dict[str, list[str]] = {}
-    for def_name in sorted(defs):
-        by_title.setdefault(type_name(defs[def_name].get("title") or def_name), []).append(def_name)
+    source = {d: _source(d, origins) for d in defs}
+    groups: dict[str, list[str]] = {}
+    for d in sorted(defs):
+        groups.setdefault(type_name(defs[d].get("title") or d), []).append(d)
     names: dict[str, str] = {}
+    for title, group in sorted(groups.items()):
+        qualified = _qualified_names(title, {source[d][0] for d in group})
+        for d in group:
+            same = [o for o in group if qualified[source[o][0]] == qualified[source[d][0]]]
+            suffix = {"validation": "Input", "serialization": "Output"}.get(source[d][1], "")
+            several_modes = len({source[o][1] for o in same}) > 1
+            names[d] = qualified[source[d][0]] + (suffix if several_modes else "")
+    twin_of = _merge_identical_modes(defs, source, names)
     taken: set[str] = set()
-    for title, group in sorted(by_title.items()):
-        for def_name in group:
-            base = title if len(group) == 1 else type_name(def_name)
-            candidate, n = base, 2
-            while candidate in taken:
-                candidate, n = f"{base}{n}", n + 1
-            taken.add(candidate)
-            names[def_name] = candidate
+    for d in sorted(defs, key=lambda d: (names[d], d)):
+        if d in twin_of:
+            continue
+        candidate, n = names[d], 2
+        while candidate in taken:
+            candidate, n = f"{names[d]}{n}", n + 1
+        taken.add(candidate)
+        names[d] = candidate
+    for d, twin in twin_of.items():
+        names[d] = names[twin]
     return names
+
+
+def _source(def_name: str, origins: dict[str, set[tuple[str, str]]]) -> tuple[str, str]:
+    """(dotted class path, mode) of a def; mode "" when it serves both modes."""
+    found = origins.get(def_name) or {(def_name, "")}
+    modes = {mode for _, mode in found}
+    return min(path for path, _ in found), modes.pop() if len(modes) == 1 else ""
+
+
+def _qualified_names(title: str, paths: set[str]) -> dict[str, str]:
+    """Dotted class path → ``title``, prefixed by module components where classes of one name differ."""
+    if len(paths) == 1:
+        return {path: title for path in paths}
+    components = {path: [c for c in re.split(r"[\][,]", path) if c] for path in paths}
+    paths_by_short: dict[str, set[str]] = {}
+    for parts in components.values():
+        for c in parts:
+            paths_by_short.setdefault(c.rsplit(".", 1)[-1], set()).add(c)
+    ambiguous = {c for group in paths_by_short.values() if len(group) > 1 for c in group}
+    named: dict[str, str] = {}
+    for k in range(1, 1 + max(c.count(".") for parts in components.values() for c in parts)):
+        named = {path: _qualify(title, parts, ambiguous, k) for path, parts in components.items()}
+        if len(set(named.values())) == len(paths):
+            break
+    return named
+
+
+def _qualify(title: str, parts: list[str], ambiguous: set[str], k: int) -> str:
+    """``title`` with the last ``k`` module components of each ambiguous class in it."""
+    words, prefixes = [], []
+    for c in parts:
+        *modules, short = c.split(".")
+        words.append(" ".join([*modules[-k:], short]) if c in ambiguous else short)
+        prefixes += modules[-k:] if c in ambiguous else []
+    if type_name(" ".join(c.rsplit(".", 1)[-1] for c in parts)) != title:  # a title set in the config
+        return type_name(" ".join(prefixes)) + title
+    return type_name(" ".join(words))
+
+
+def _merge_identical_modes(defs: dict[str, Any], source: dict[str, tuple[str, str]], names: dict[str, str]) -> dict[str, str]:
+    """A class's Input and Output defs take one name when their schemas are the same.
+
+    Models may refer to each other, so this starts by assuming every such pair the same
+    and drops the pairs that differ until none does. Returns merged def → its twin.
+    """
+    by_class: dict[str, list[str]] = {}
+    for d in sorted(defs):
+        by_class.setdefault(source[d][0], []).append(d)
+    pairs = {
+        (a, b)
+        for group in by_class.values()
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
+        if _without_mode(names[a]) and _without_mode(names[a]) == _without_mode(names[b]) and names[a] != names[b]
+    }
+    while True:
+        assumed = dict(names)
+        for a, b in pairs:
+            assumed[a] = assumed[b] = _without_mode(names[a])
+        differ = {(a, b) for a, b in pairs if _canonical(defs[a], assumed) != _canonical(defs[b], assumed)}
+        if not differ:
+            names.update(assumed)
+            return {b: a for a, b in sorted(pairs)}
+        pairs -= differ
+
+
+def _without_mode(name: str) -> str:
+    for suffix in ("Input", "Output"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return ""
+
+
+def _canonical(schema: Any, names: dict[str, str]) -> str:
+    """The schema as text, each ``$ref`` replaced by the name its target has now."""
+    text = json.dumps(schema, sort_keys=True)
+    return re.sub(r'"\$ref": "#/\$defs/([^"]*)"', lambda m: json.dumps(names.get(m.group(1), m.group(1))), text)
+
+
+def _constraints(s: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A field's validation limits: its own, its non-null variant's, and its items' (one level)."""
+    variants = [v for v in s.get("anyOf", ()) if v.get("type") != "null"]
+    own = variants[0] if len(variants) == 1 else s
+    found = [(key, own[key]) for key in CONSTRAINT_TEXT if key in own]
+    items = own.get("items") if isinstance(own.get("items"), dict) else {}
+    found += [(f"items.{key}", items[key]) for key in CONSTRAINT_TEXT if key in items]
+    return tuple(found)
+
+
+def _json_number(value: Any) -> Any:
+    """A Decimal limit as JSON shows it: an int when whole, else a float."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 _ONE_TYPE = (
@@ -177,6 +317,7 @@ class _Converter:
                     required=prop in required,
                     description=(ps.get("description") or "").strip(),
                     default=ps["default"] if "default" in ps else NO_DEFAULT,
+                    constraints=_constraints(ps),
                 )
             )
         return ObjectModel(name, tuple(fields), description)
@@ -203,7 +344,7 @@ class _Converter:
         if isinstance(kind, list):
             raise _Unmappable(*where, f"its schema has several types {kind!r}", _ONE_TYPE)
         if kind == "string":
-            fmt = s.get("format")
+            fmt = s.get("format", "")
             if fmt == "decimal":
                 return Scalar("decimal")
             return Scalar(_STRING_FORMATS.get(fmt, "string"))

@@ -30,6 +30,7 @@ from ..ir.model import (
     Tuple,
     TypeRef,
     Union,
+    describe_constraints,
 )
 from . import SdkInfo, render_template
 
@@ -82,6 +83,7 @@ class FieldView:
     doc_type: str  # the annotation as the README shows it
     value: str | None  # the default as a plain ``= value``, when no Field(...) is needed
     field_args: tuple[str, ...]  # Field(...) arguments; empty when none are needed
+    comment: str  # a one-line comment above the field ("Constraints: ..."), or ""
     required: bool
     default_json: str  # for the README: the JSON default, "" when there is none
     description: str
@@ -128,6 +130,7 @@ class ErrorView:
 def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     types = _Types(api)
     models = [_model_view(m, types) for m in api.models]
+    lenient = sorted(types.lenient_used)
     enums = [_enum_view(e) for e in api.enums]
     methods = [_method_view(m) for m in api.methods]
     errors = [_error_view(e) for e in ERROR_CODES]
@@ -160,6 +163,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
             + type_names
         ),
         "stdlib_imports": types.stdlib_imports(),
+        "lenient_enums": [(naming.python_type(e), _lenient_alias(e)) for e in lenient],
         "api_types": sorted({m.params for m in methods} | {m.result for m in methods}),
         "example_method": example,
         "example_call": _example_call(api, example, types) if example else "",
@@ -170,16 +174,22 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
 
 def _model_view(model: ObjectModel, types: _Types) -> ModelView:
     attrs = naming.python_model_fields([f.name for f in model.fields], types.class_names)
+    lenient = model.name in types.received
     return ModelView(
         naming.python_type(model.name),
         _docstring(model.description, "    "),
         model.description,
-        tuple(_field_view(f, attr, types) for f, attr in zip(model.fields, attrs)),
+        tuple(_field_view(f, attr, types, lenient) for f, attr in zip(model.fields, attrs)),
     )
 
 
-def _field_view(field: Field, attr: str, types: _Types) -> FieldView:
-    annotation = types.code(field.type)
+def _lenient_alias(enum: str) -> str:
+    """The annotation of an enum in results: unknown values become pseudo-members."""
+    return f"_{naming.python_type(enum)}OrUnknown"
+
+
+def _field_view(field: Field, attr: str, types: _Types, lenient: bool = False) -> FieldView:
+    annotation = types.code(field.type, lenient)
     doc_type = types.doc(field.type)
     args: list[str] = []
     value: str | None = None
@@ -208,6 +218,7 @@ def _field_view(field: Field, attr: str, types: _Types) -> FieldView:
         doc_type,
         value,
         tuple(args),
+        _comment(describe_constraints(field.constraints)),
         field.required,
         json.dumps(field.default, ensure_ascii=False) if field.has_default else "",
         field.description,
@@ -296,20 +307,26 @@ class _Types:
             naming.python_type(e.name) for e in api.enums
         ]
         self._enums = {e.name: e for e in api.enums}
+        self.received = _received_models(api)
+        self.lenient_used: set[str] = set()  # enums whose lenient alias models.py declares
 
-    def code(self, t: TypeRef) -> str:
-        return self._annotation(t, code=True)
+    def code(self, t: TypeRef, lenient: bool = False) -> str:
+        """``lenient``: the type of a field of a model the SDK receives, where enums take unknown values."""
+        return self._annotation(t, code=True, lenient=lenient)
 
     def doc(self, t: TypeRef) -> str:
         return self._annotation(t, code=False)
 
-    def _annotation(self, t: TypeRef, code: bool) -> str:
+    def _annotation(self, t: TypeRef, code: bool, lenient: bool = False) -> str:
         def sub(inner: TypeRef) -> str:
-            return self._annotation(inner, code)
+            return self._annotation(inner, code, lenient)
 
         if isinstance(t, Scalar):
             return _SCALARS[t.kind][0 if code else 1]
         if isinstance(t, Ref):
+            if code and lenient and t.name in self._enums:
+                self.lenient_used.add(t.name)
+                return _lenient_alias(t.name)
             return naming.python_type(t.name)
         if isinstance(t, Array):
             return f"{self.collection(t)}[{sub(t.item)}]"
@@ -407,7 +424,8 @@ class _Types:
     def stdlib_imports(self) -> list[str]:
         """The aliased standard-library imports models.py needs, sorted."""
         used = _kinds_used(self.api)
-        imports = {"import typing as _t"} if "any" in used or _uses(self.api, (Literal, Union)) else set()
+        typed = "any" in used or _uses(self.api, (Literal, Union)) or self.lenient_used
+        imports = {"import typing as _t"} if typed else set()
         if used & {"datetime", "date", "time", "duration"}:
             imports.add("import datetime as _dt")
         if "uuid" in used:
@@ -417,6 +435,19 @@ class _Types:
         if self.api.enums:
             imports.add("import enum as _enum")
         return sorted(imports)
+
+
+def _received_models(api: Api) -> set[str]:
+    """Models reachable from a method's result: what the SDK decodes from the service."""
+    found: set[str] = set()
+    stack = [m.result for m in api.methods]
+    while stack:
+        name = stack.pop()
+        if name in found or not isinstance(api.lookup(name), ObjectModel):
+            continue
+        found.add(name)
+        stack += [r.name for f in api.model(name).fields for r in _walk(f.type) if isinstance(r, Ref)]
+    return found
 
 
 def _walk(t: TypeRef) -> list[TypeRef]:
@@ -504,6 +535,11 @@ def _escape_str_char(c: str) -> str:
     if c in '\\"':
         return "\\" + c
     return c if c.isprintable() else repr(c)[1:-1]
+
+
+def _comment(text: str) -> str:
+    """Text for one ``#`` comment line: whitespace runs as one space, control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
 
 
 def _table_cell(text: str) -> str:

@@ -29,6 +29,7 @@ from ..ir.model import (
     Tuple,
     TypeRef,
     Union,
+    describe_constraints,
 )
 from . import SdkInfo, render_template
 
@@ -222,7 +223,7 @@ class Operation:
 
 def _property(f: Field) -> Property:
     doc = doc_lines(f.description)
-    notes = _notes(f.type)
+    notes = _notes(f.type) + doc_lines(" ".join(describe_constraints(f.constraints).split()))
     if notes and doc:
         doc.append("")
     doc += notes
@@ -238,12 +239,18 @@ def _interface(m: ObjectModel) -> Interface:
 
 def _enum(e: EnumModel) -> Enum:
     members = naming.unique(naming.enum_member(v) for v in e.values)
+    doc = doc_lines(e.description)
+    # The SDK does not validate results: a value added by a newer service arrives as sent.
+    doc += [""] * bool(doc) + [UNKNOWN_ENUM_NOTE]
     return Enum(
         naming.ts_type(e.name),
-        doc_lines(e.description),
+        doc,
         one_line(e.description),
         list(zip(members, (js_literal(v) for v in e.values))),
     )
+
+
+UNKNOWN_ENUM_NOTE = "A newer service may send a value not listed here; it arrives unchanged, so keep a default branch."
 
 
 def _operation(api: Api, m: Method) -> Operation:
@@ -334,6 +341,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "temporary": {e.name: js_literal(e.temporary) for e in ERROR_CODES},
         "exports": exports,
         "enums": enums,
+        "unknown_enum_note": UNKNOWN_ENUM_NOTE,
         "interfaces": [_interface(m) for m in api.models],
         "operations": operations,
         "example": example,

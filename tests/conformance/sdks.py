@@ -135,6 +135,7 @@ def node_tools() -> Path:
 
 def ts_project(batch: list[Sdks], root: Path) -> Path:
     """``root/app`` with each SDK in its node_modules as npm would unpack it; the tools resolve from ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "node_modules").symlink_to(node_tools(), target_is_directory=True)
     app = root / "app"
     for sdks in batch:

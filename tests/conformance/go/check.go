@@ -188,7 +188,7 @@ func check(path string, got reflect.Value, want any) []string {
 		return problems
 	case reflect.Slice:
 		if items, ok := tagged(want, "$set"); ok {
-			want = items
+			return checkSet(path, got, items)
 		}
 		items, ok := want.([]any)
 		if !ok || len(items) != got.Len() {
@@ -236,6 +236,27 @@ func check(path string, got reflect.Value, want any) []string {
 		}
 	default:
 		return fail(path, "no check for Go kind %s", got.Kind())
+	}
+	return nil
+}
+
+// checkSet matches a set's items in any order: a set has none on the wire.
+func checkSet(path string, got reflect.Value, want any) []string {
+	items, ok := want.([]any)
+	if !ok || len(items) != got.Len() {
+		return fail(path, "got %v, want the set %v", got, want)
+	}
+	used := make([]bool, got.Len())
+	for _, item := range items {
+		found := false
+		for i := 0; i < got.Len() && !found; i++ {
+			if !used[i] && len(check(path, got.Index(i), item)) == 0 {
+				used[i], found = true, true
+			}
+		}
+		if !found {
+			return fail(path, "got %v, want the set %v", got, want)
+		}
 	}
 	return nil
 }
