@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import naming
-from .config import Config
+from .compat import LockError
+from .config import Config, ConfigError
 from .discovery import import_handlers
 from .ir import Api
-from .ir.parser import parse_api
+from .ir.parser import SchemaError, parse_api
 from .registry import HandlerDefinitionError, Registry, default_registry
-from .release_gate import check_release, record_release
+from .release_gate import ReleaseCheckError, check_release, record_release
 from .render import SdkInfo
-from .versions import go_major_suffix, to_semver
+from .versions import VersionError, go_major_suffix, to_semver
 
 Log = Callable[[str], None]
 
@@ -271,3 +272,13 @@ def _sha256(path: Path) -> str:
         if p.is_file()
     ]
     return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def is_user_error(exc: Exception) -> bool:
+    """A mistake in the user's code or config: reported as one message, without a traceback."""
+    from .verify import VerificationError
+
+    return isinstance(
+        exc,
+        (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError, LockError),
+    )

@@ -26,14 +26,14 @@ class CliError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .hook import _is_user_error
+    from .build import is_user_error
 
     try:
         return int(args.run(args))
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except Exception as exc:
-        if not _is_user_error(exc):
+        if not is_user_error(exc):
             raise
         print(f"error: {exc}", file=sys.stderr)
     return 1

@@ -37,7 +37,9 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "or set an absolute output folder)"
             )
             return
-        from .build import Project, generate  # heavy: renderers, jinja2, pydantic schema
+        from .build import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
+        from .lint import lint
+        from .registry import default_registry
 
         out_dir = self._output_dir(config)
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
@@ -52,9 +54,11 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 info=lambda m: self.app.display_info(f"{PLUGIN_NAME}: {m}"),
             )
         except Exception as exc:
-            if _is_user_error(exc) and not self.app.verbosity > 0:
+            if is_user_error(exc) and not self.app.verbosity > 0:
                 self.app.abort(f"{PLUGIN_NAME}: {exc}")
             raise
+        for warning in lint(default_registry, config.modules):
+            self.app.display_warning(f"{PLUGIN_NAME}: {warning}")
         for a in artifacts:
             self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")
 
@@ -85,18 +89,3 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         # `hatch publish` uploads every top-level wheel there.
         base = Path(self.directory) if self.directory else Path(self.root) / "dist"
         return (base / os.path.expanduser(config.output)).resolve()
-
-
-def _is_user_error(exc: Exception) -> bool:
-    from .ir.parser import SchemaError
-    from .registry import HandlerDefinitionError
-    from .versions import VersionError
-
-    from .compat import LockError
-    from .release_gate import ReleaseCheckError
-    from .verify import VerificationError
-
-    return isinstance(
-        exc,
-        (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError, LockError),
-    )

@@ -29,6 +29,8 @@ def test_hatch_build_clean_keeps_the_services_artifacts(sample: Path, isolated_e
         assert len(sdk_digests(sample / "dist")) == 5
     # The hook ran once per `hatch build` (with the wheel), not once per target.
     assert result.stderr.count("generating python, typescript, go SDKs") == 1, result.stderr
+    # ... and printed the checklist's warnings, as `python -m hatch_centrifugo_sdk check` does.
+    assert "todos.py:" in result.stderr and "field 'completed': has no description" in result.stderr
 
 
 def test_unchanged_rebuild_reuses_the_artifacts(sample: Path, isolated_env: dict[str, str]) -> None:

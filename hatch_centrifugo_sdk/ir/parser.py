@@ -49,15 +49,17 @@ _STRING_FORMATS = {
 
 
 class _Schema(GenerateJsonSchema):
-    """Pydantic's generator with two changes that make SDK types exact.
+    """Pydantic's generator with changes that make SDK types exact and names readable.
 
     Decimal: Pydantic describes it as ``number | string``, which cannot be told apart
-    from a real union; on the wire (JSON mode) a Decimal is a string, so say so.
+    from a real union; on the wire (JSON mode) a Decimal is a string, so say so (with
+    its limits). It also records which class and mode each definition comes from.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sources: dict[str, tuple[str, str]] = {}  # Pydantic's unique def ref → (class path, mode)
+        self._sources: dict[Any, tuple[str, str]] = {}  # Pydantic's unique def ref → (core ref, mode)
+        self._classes: dict[str, Any] = {}  # core ref → the model class
         # final def name → the (dotted class path, mode) pairs it stands for: what _assign_names reads
         self.origins: dict[str, set[tuple[str, str]]] = {}
 
@@ -68,18 +70,23 @@ class _Schema(GenerateJsonSchema):
         out.update({key: _json_number(schema[name]) for key, name in limits.items() if schema.get(name) is not None})
         return out
 
+    def model_schema(self, schema: Any) -> Any:
+        self._classes[schema.get("ref", "")] = schema["cls"]
+        return super().model_schema(schema)
+
     def get_defs_ref(self, core_mode_ref: Any) -> Any:
         defs_ref = super().get_defs_ref(core_mode_ref)
-        core_ref, mode = core_mode_ref
-        # "pkg.mod.Page[pkg.mod.Task:123]:456" → "pkg.mod.Page[pkg.mod.Task]", as Pydantic strips ids
-        path = "".join(part.rsplit(":", 1)[0] for part in re.split(r"([\][,])", core_ref))
-        self._sources[defs_ref] = (path, mode)
+        self._sources[defs_ref] = core_mode_ref
         return defs_ref
 
     def _build_definitions_remapping(self) -> Any:
         remapping = super()._build_definitions_remapping()
-        for unique, source in self._sources.items():
-            self.origins.setdefault(remapping.defs_remapping.get(unique, unique), set()).add(source)
+        for unique, (core_ref, mode) in self._sources.items():
+            if core_ref in self._classes:
+                path = _class_path(self._classes[core_ref])
+            else:  # "pkg.mod.Color:123" → "pkg.mod.Color", as Pydantic strips ids
+                path = "".join(part.rsplit(":", 1)[0] for part in re.split(r"([\][,])", core_ref))
+            self.origins.setdefault(remapping.defs_remapping.get(unique, unique), set()).add((path, mode))
         return remapping
 
     def field_is_required(self, field: Any, total: bool) -> bool:
@@ -88,6 +95,16 @@ class _Schema(GenerateJsonSchema):
         if self.mode == "serialization":
             return not field.get("serialization_exclude")
         return super().field_is_required(field, total)
+
+
+def _class_path(tp: Any) -> str:
+    """``pkg.mod.Page[app.tasks.Task,builtins.int]``: a class with its module, and its type arguments'."""
+    meta = getattr(tp, "__pydantic_generic_metadata__", None) or {}
+    if meta.get("origin") is not None:
+        return f"{_class_path(meta['origin'])}[{','.join(_class_path(a) for a in meta['args'])}]"
+    if isinstance(tp, type):
+        return f"{tp.__module__}.{tp.__qualname__}"
+    return re.sub(r"[^\w.]+", "_", repr(tp)).strip("_")  # list[int] and other forms: one word
 
 
 class _Unmappable(Exception):
@@ -107,9 +124,10 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
         keys.append((h.result_model, "serialization"))
     try:
         generator = _Schema(ref_template="#/$defs/{model}")
-        refs, defs = generator.generate_definitions([(m, mode, m.__pydantic_core_schema__) for m, mode in keys])
+        refs, definitions = generator.generate_definitions([(m, mode, m.__pydantic_core_schema__) for m, mode in keys])
     except Exception as exc:  # PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, ...
         raise schema_failure(handlers, exc, _Schema) from None
+    defs: dict[str, Any] = {str(name): schema for name, schema in definitions.items()}
     names = _assign_names(defs, generator.origins)
     converter = _Converter(defs, names)
 
@@ -270,7 +288,7 @@ def _constraints(s: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     variants = [v for v in s.get("anyOf", ()) if v.get("type") != "null"]
     own = variants[0] if len(variants) == 1 else s
     found = [(key, own[key]) for key in CONSTRAINT_TEXT if key in own]
-    items = own.get("items") if isinstance(own.get("items"), dict) else {}
+    items: dict[str, Any] = own["items"] if isinstance(own.get("items"), dict) else {}
     found += [(f"items.{key}", items[key]) for key in CONSTRAINT_TEXT if key in items]
     return tuple(found)
 

@@ -423,6 +423,7 @@ class _Types:
                     f"{where}: a variant of the union told apart by {t.discriminator!r} is not a model with a "
                     f"literal or enum field {t.discriminator!r}; Go cannot choose the variant"
                 )
+            assert isinstance(v, Ref)  # a model, as tag is not None
             variants.append(GoVariant(
                 naming.go_type(v.name), "nil", ", ".join(_go_json_value(x) for x in values),
                 _go_json_value(values[0]) if len(values) == 1 else "",
