@@ -71,7 +71,7 @@ def check_collisions(api: Api, languages: tuple[str, ...]) -> None:
         method_rule, type_rule = rules[language]
         for kind, names, rule in (
             ("method", [m.name for m in api.methods], method_rule),
-            ("type", [t.name for t in (*api.models, *api.enums)], type_rule),
+            ("type", [m.name for m in api.models] + [e.name for e in api.enums], type_rule),
         ):
             seen: dict[str, str] = {}
             for name in names:

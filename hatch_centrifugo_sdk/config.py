@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from .naming import snake
 from .render import LANGUAGES
@@ -58,7 +58,7 @@ class Config:
     verify: bool | str = False  # True, False or "strict" (a missing toolchain fails the build)
     lock: str | None = "sdk-api.lock.json"  # the last release's API, next to pyproject.toml; None: no check
     changelog: str | None = "SDK_CHANGELOG.md"
-    on_breaking: str = "error"  # or "warning"
+    on_breaking: Literal["error", "warning"] = "error"
     editable: bool = False
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
@@ -79,38 +79,38 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         )
     elif modules == []:
         problems.append(f"{prefix}.modules: list at least one module that registers handlers")
-    output = reader.str("output", default="sdk")
+    output = reader.text("output", default="sdk")
     languages = reader.list_of_str("languages", default=list(LANGUAGES), choices=LANGUAGES)
     if languages is not None and len(set(languages)) != len(languages):
         problems.append(f"{prefix}.languages: each language may appear once")
-    version = reader.str("version")
+    version = reader.text("version")
     verify = reader.verify_mode("verify")
     lock = reader.path_or_false("lock", default="sdk-api.lock.json")
     changelog = reader.path_or_false("changelog", default="SDK_CHANGELOG.md")
-    on_breaking = reader.str("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
-    editable = reader.bool("editable", default=False)
+    on_breaking = reader.text("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
+    editable = reader.flag("editable", default=False)
 
     default_pkg = f"{project_name}-sdk"
     langs = tuple(languages or ())
     # Every sub-table is validated, enabled or not, so a typo never hides.
     sub = reader.table("python")
-    py_package = sub.str("package", default=default_pkg, pattern=_DIST_NAME, what="a distribution name")
+    py_package = sub.text("package", default=default_pkg, pattern=_DIST_NAME, what="a distribution name")
     python = PythonOptions(
         package=py_package,
-        import_name=sub.str("import-name", default=snake(py_package), pattern=_MODULE, what="a Python import name"),
-        version=sub.str("version"),
+        import_name=sub.text("import-name", default=snake(py_package), pattern=_MODULE, what="a Python import name"),
+        version=sub.text("version"),
     )
     sub.done()
     sub = reader.table("typescript")
     typescript = TypeScriptOptions(
-        package=sub.str(
+        package=sub.text(
             "package", default=default_pkg.lower(), pattern=_NPM_NAME, what="an npm package name such as '@scope/name'"
         ),
-        version=sub.str("version"),
+        version=sub.text("version"),
     )
     sub.done()
     sub = reader.table("go")
-    module = sub.str(
+    module = sub.text(
         "module",
         required="go" in langs,
         pattern=_GO_MODULE,
@@ -118,8 +118,8 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     )
     go = GoOptions(
         module=module or "",
-        package=sub.str("package", default=_go_package_name(module or ""), pattern=_GO_PACKAGE, what="a lower-case Go package name"),
-        version=sub.str("version"),
+        package=sub.text("package", default=_go_package_name(module or ""), pattern=_GO_PACKAGE, what="a lower-case Go package name"),
+        version=sub.text("version"),
     )
     sub.done()
 
@@ -176,7 +176,7 @@ class _Reader:
             return None
         return self.raw[key]
 
-    def str(self, key: str, *, default: Any = None, required: bool = False, pattern: re.Pattern[str] | None = None, what: str = "") -> Any:
+    def text(self, key: str, *, default: Any = None, required: bool = False, pattern: re.Pattern[str] | None = None, what: str = "") -> Any:
         value = self._get(key, False)
         if value is None:
             if required:
@@ -190,7 +190,7 @@ class _Reader:
             return default
         return value
 
-    def bool(self, key: str, *, default: bool) -> bool:
+    def flag(self, key: str, *, default: bool) -> bool:
         value = self._get(key, False)
         if value is None:
             return default
@@ -214,8 +214,10 @@ class _Reader:
         value = self._get(key, False)
         if value is None:
             return False
-        if isinstance(value, bool) or value == "strict":
+        if isinstance(value, bool):
             return value
+        if value == "strict":
+            return "strict"
         self.problems.append(f'{self.prefix}.{key}: expected true, false or "strict", got {value!r}')
         return False
 
