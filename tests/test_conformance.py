@@ -28,7 +28,6 @@ from pydantic import BaseModel
 
 from hatch_centrifugo_sdk import naming
 from hatch_centrifugo_sdk.dispatch import Dispatcher
-from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.model import Array, Literal, Map, Nullable, Ref, Scalar
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.package.wheel import build_wheel
@@ -46,18 +45,8 @@ API = parse_api(models.registry)
 METHODS = {m.name: m for m in API.methods}
 SERVICE_MODELS = {h.method: (h.params_model, h.result_model) for h in models.registry}
 
-# A Go pointer field with `omitempty` cannot carry an explicit null: Optional[int] = 10 sent
-# as null reaches the service as "left out", i.e. 10.
-GO_NULL_OVER_DEFAULT = pytest.mark.xfail(
-    strict=True,
-    reason="Go SDK: an optional field with a non-null default is `*T` with omitempty, so an explicit null "
-    "is dropped and the service applies the default",
-)
-GO_XFAIL = {"presence: explicit null overrides a non-null default": GO_NULL_OVER_DEFAULT}
-
-
-def case_params(cases: list[Case], xfail: dict[str, pytest.MarkDecorator] | None = None) -> list[Any]:
-    return [pytest.param(c, id=c.name, marks=[xfail[c.name]] if xfail and c.name in xfail else []) for c in cases]
+def case_params(cases: list[Case]) -> list[Any]:
+    return [pytest.param(c, id=c.name) for c in cases]
 
 
 def service_values(case: Case) -> dict[str, Any]:
@@ -297,7 +286,7 @@ def go_offline(go_program: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return dict(json.loads(done.stdout))
 
 
-@pytest.mark.parametrize("case", case_params(CASES, GO_XFAIL))
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_go_sdk_decodes_and_encodes_the_vectors(go_offline: dict[str, Any], case: Case) -> None:
     params, result = go_offline[f"{case.name} / params"], go_offline[f"{case.name} / result"]
     assert params["problems"] == [] and result["problems"] == []
@@ -389,7 +378,7 @@ def go_online(go_program: Path, stack: Stack, tmp_path_factory: pytest.TempPathF
     return dict(json.loads(done.stdout))
 
 
-@pytest.mark.parametrize("case", case_params(CASES, GO_XFAIL))
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_go_sdk_through_centrifugo(go_online: dict[str, Any], case: Case) -> None:
     assert go_online[case.name]["problems"] == []
     assert go_online[case.name]["wire"] == case.result_wire

@@ -157,7 +157,8 @@ def test_generated_model_sets_nest_and_vary(collected: list[Example]) -> None:
             depth = max(depth, deeper + 1)
     assert depth == 4
     assert kinds >= {
-        "model", "enum", "literal", "list", "set", "dict", "nullable", "tuple", "union", "required", "optional_none", "default"
+        "model", "enum", "literal", "list", "set", "dict", "nullable", "tuple", "union", "required", "optional_none", "default",
+        "nullable_default",
     }, kinds
     assert len(kinds & {"string", "integer", "number", "datetime", "date", "time", "duration", "uuid", "decimal", "bytes", "any"}) >= 8, kinds
 

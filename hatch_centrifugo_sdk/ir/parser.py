@@ -287,7 +287,8 @@ def _constraints(s: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """A field's validation limits: its own, its non-null variant's, and its items' (one level)."""
     variants = [v for v in s.get("anyOf", ()) if v.get("type") != "null"]
     own = variants[0] if len(variants) == 1 else s
-    found = [(key, own[key]) for key in CONSTRAINT_TEXT if key in own]
+    implied = {"minItems", "maxItems"} if "prefixItems" in own else set()  # a tuple's length is its type
+    found = [(key, own[key]) for key in CONSTRAINT_TEXT if key in own and key not in implied]
     items: dict[str, Any] = own["items"] if isinstance(own.get("items"), dict) else {}
     found += [(f"items.{key}", items[key]) for key in CONSTRAINT_TEXT if key in items]
     return tuple(found)

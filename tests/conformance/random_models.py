@@ -32,7 +32,7 @@ INT_VALUES = (0, 1, 2, -1, 7)
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 ZONES = st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(dt.timedelta(hours=-8))])
 UNION_VARIANTS = (("scalar", "integer"), ("scalar", "string"), ("scalar", "boolean"), ("list", ("scalar", "integer")), "model")
-MODES = ("required", "nullable", "optional_none", "default")
+MODES = ("required", "nullable", "optional_none", "default", "nullable_default")
 
 
 @dataclass
@@ -138,10 +138,11 @@ def build(spec: ModelSet) -> ModelSet:
             elif f.mode == "optional_none" or f.type[0] in ("model", "any"):
                 definitions[f"f{i}"] = (Optional[tp], Field(None, **extra))
             elif f.type[0] in ("list", "set", "dict"):
+                # "nullable_default": Optional[T] with a non-null default, where null and left out differ.
                 factory = {"list": list, "set": set, "dict": dict}[f.type[0]]
-                definitions[f"f{i}"] = (tp, Field(default_factory=factory, **extra))
+                definitions[f"f{i}"] = (Optional[tp] if f.mode == "nullable_default" else tp, Field(default_factory=factory, **extra))
             elif (default := default_of(f.type, spec)) is not None:
-                definitions[f"f{i}"] = (tp, Field(default, **extra))
+                definitions[f"f{i}"] = (Optional[tp] if f.mode == "nullable_default" else tp, Field(default, **extra))
             else:
                 definitions[f"f{i}"] = (Optional[tp], Field(None, **extra))
         spec.classes.append(create_model(model.name, **definitions))

@@ -211,7 +211,7 @@ func results(ctx context.Context, given Given) map[string]any {
 	out["todos_all"] = todoList(must(api.TodosList(ctx, sdk.ListTodosParams{})))
 	out["todos_completed"] = todoList(must(api.TodosList(ctx, sdk.ListTodosParams{Completed: &done})))
 	one := int64(1)
-	out["todos_limited"] = todoList(must(api.TodosList(ctx, sdk.ListTodosParams{Limit: &one})))
+	out["todos_limited"] = todoList(must(api.TodosList(ctx, sdk.ListTodosParams{Limit: sdk.Some(one)})))
 	out["todo_deleted"] = must(api.TodosDelete(ctx, sdk.DeleteTodoParams{ID: milk.ID}))
 	out["todos_after_delete"] = todoList(must(api.TodosList(ctx, sdk.ListTodosParams{})))
 	out["todo_deleted_again"] = must(api.TodosDelete(ctx, sdk.DeleteTodoParams{ID: milk.ID}))
@@ -231,7 +231,7 @@ func failures(ctx context.Context, given Given) map[string]any {
 	out["task_not_found"] = failed(api.TasksGet(ctx, sdk.GetTaskParams{TaskID: given.MissingID}))
 	out["todo_not_found"] = failed(api.TodosUpdate(ctx, sdk.UpdateTodoParams{ID: given.MissingID}))
 	negative := int64(-1)
-	out["negative_limit"] = failed(api.TodosList(ctx, sdk.ListTodosParams{Limit: &negative}))
+	out["negative_limit"] = failed(api.TodosList(ctx, sdk.ListTodosParams{Limit: sdk.Some(negative)}))
 	var reply json.RawMessage
 	out["wrong_type"] = failure(client.Call(ctx, "tasks.get", map[string]any{"task_id": "seven"}, &reply))
 	out["missing_field"] = failure(client.Call(ctx, "todos.create", map[string]any{}, &reply))

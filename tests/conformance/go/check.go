@@ -119,6 +119,20 @@ func check(path string, got reflect.Value, want any) []string {
 		}
 		return nil
 	}
+	if isOptional(got) {
+		switch {
+		case !got.FieldByName("Set").Bool():
+			return fail(path, "left out, want %v", want)
+		case got.FieldByName("Null").Bool():
+			if want != nil {
+				return fail(path, "null, want %v", want)
+			}
+			return nil
+		case want == nil:
+			return fail(path, "got %v, want null", got.FieldByName("Value"))
+		}
+		return check(path, got.FieldByName("Value"), want)
+	}
 	switch got.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if want == nil {
@@ -176,6 +190,10 @@ func check(path string, got reflect.Value, want any) []string {
 			expected, present := fields[name]
 			if present {
 				problems = append(problems, check(path+"."+name, field, expected)...)
+			} else if isOptional(field) {
+				if field.FieldByName("Set").Bool() {
+					problems = append(problems, fail(path+"."+name, "left out on the wire, but decoded as set")...)
+				}
 			} else if !(field.Kind() == reflect.Pointer || field.Kind() == reflect.Slice || field.Kind() == reflect.Map) || !field.IsNil() {
 				problems = append(problems, fail(path+"."+name, "left out on the wire, but decoded as %v", field)...)
 			}
@@ -238,6 +256,12 @@ func check(path string, got reflect.Value, want any) []string {
 		return fail(path, "no check for Go kind %s", got.Kind())
 	}
 	return nil
+}
+
+// isOptional tells the SDK's Nullable[T] (an optional field that may be null) from a model.
+func isOptional(v reflect.Value) bool {
+	return v.Kind() == reflect.Struct && strings.HasPrefix(v.Type().Name(), "Nullable[") &&
+		v.FieldByName("Set").IsValid() && v.FieldByName("Null").IsValid() && v.FieldByName("Value").IsValid()
 }
 
 // checkSet matches a set's items in any order: a set has none on the wire.
