@@ -9,7 +9,7 @@ WHEELHOUSE := $(CURDIR)/.wheelhouse
 # The sample service's build environment installs this plugin from the local wheelhouse.
 BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
 
-.PHONY: demo test venv wheelhouse node-tools centrifugo serve clean
+.PHONY: demo test test-large venv wheelhouse node-tools centrifugo serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: wheelhouse
 
 test: venv node-tools centrifugo
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The large property-based run (hundreds of random model sets through all three SDKs).
+test-large: venv node-tools
+	HYPOTHESIS_PROFILE=large $(PY) -m pytest -q tests/test_properties.py
 
 serve: venv centrifugo
 	$(PY) scripts/serve.py
