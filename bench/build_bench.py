@@ -68,7 +68,7 @@ def measure_size(methods: int, repeat: int, verify_runs: int, work: Path) -> dic
     for round_ in range(verify_runs):
         record("generate_verify", worker("generate-verify", root, work / f"ver{methods}-{round_}" / "sdk", modules))
     sdk = work / f"gen{methods}-0" / "sdk"
-    return {"methods": methods, "runs": runs, "artifacts": artifact_sizes(sdk), "models": count_models(sdk)}
+    return {"methods": methods, "runs": runs, "artifacts": artifact_sizes(sdk), "models": count_models(sdk), "machine": machine()}
 
 
 def artifact_sizes(sdk: Path) -> dict[str, int]:
@@ -102,13 +102,14 @@ def ms(seconds: float) -> str:
     return "n/a" if math.isnan(seconds) else f"{seconds * 1000:,.0f}"
 
 
-def report(sizes: list[dict[str, Any]], started: float) -> str:
+def report(sizes: list[dict[str, Any]], started: float | None) -> str:
+    measured = sizes[0].get("machine") if sizes else None
     out = [
         "## Build benchmark",
         "",
         "Medians of interleaved rounds (" + ", ".join(f"{s['methods']} methods: {len(s['runs']['floor'])}" for s in sizes)
         + "), every measurement in a fresh interpreter. Machine:",
-        machine_lines(),
+        machine_lines(measured),
         "",
     ]
     cols = [f"{s['methods']} methods" for s in sizes]
@@ -182,7 +183,9 @@ def report(sizes: list[dict[str, Any]], started: float) -> str:
                 for s in sizes]
     out += ["### Artifact sizes (KiB)", "", table(["methods", "wheel", "npm tarball", "Go module dir"], art_rows), ""]
     models = ", ".join(f"{s['methods']}: {s['models']['models']} models + {s['models']['enums']} enums" for s in sizes)
-    out += [f"Synthetic services: {models}.", f"Whole run took {time.time() - started:.0f} s.", ""]
+    out += [f"Synthetic services: {models}.", ""]
+    if started is not None:
+        out += [f"Whole run took {time.time() - started:.0f} s.", ""]
     return "\n".join(out)
 
 
@@ -200,6 +203,8 @@ def targets(sizes: list[dict[str, Any]]) -> list[str]:
     if len(sizes) >= 2:
         small = sizes[-2]
         # log-log slope between the two largest sizes: 1.0 is linear.
+        floor_slope = math.log(med(big, "floor") / med(small, "floor")) / math.log(big["methods"] / small["methods"])
+        lines.append(f"- (for reference: the floor's own log-log slope, {small['methods']} -> {big['methods']}: {floor_slope:.2f})")
         for label, name, key in (("generate()", "generate", "total"), ("three SDK trees", "pipeline", "trees")):
             slope = math.log(med(big, name, key) / med(small, name, key)) / math.log(big["methods"] / small["methods"])
             lines.append(
@@ -251,7 +256,17 @@ def main() -> None:
     parser.add_argument("--repeat-large", type=int, default=3, help="rounds for sizes of 5000 methods and more")
     parser.add_argument("--verify-sizes", default="100", help="sizes also built with verify=True")
     parser.add_argument("--verify-repeat", type=int, default=3)
+    parser.add_argument("--report-only", action="store_true", help="reprint the tables and plot of the last run")
     args = parser.parse_args()
+    if args.report_only:
+        data = json.loads((RESULTS / "build.json").read_text())
+        for size in data["sizes"]:
+            size.setdefault("machine", data["machine"])
+        text = report(data["sizes"], None)
+        print(text)
+        save("build", data, text)
+        plot(data["sizes"], RESULTS / "build_time.png")
+        return
     started = time.time()
     sizes_wanted = [int(x) for x in args.sizes.split(",")]
     verify_sizes = {int(x) for x in args.verify_sizes.split(",") if x}

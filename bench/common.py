@@ -6,7 +6,6 @@ import json
 import os
 import platform
 import statistics
-import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -46,8 +45,9 @@ def machine() -> dict[str, str]:
     }
 
 
-def machine_lines() -> str:
-    return "\n".join(f"  {key}: {value}" for key, value in machine().items())
+def machine_lines(measured: dict[str, str] | None = None) -> str:
+    """The machine as measured now, or as recorded with earlier results."""
+    return "\n".join(f"  {key}: {value}" for key, value in (measured or machine()).items())
 
 
 def median(values: Iterable[float]) -> float:
@@ -82,7 +82,3 @@ def save(name: str, data: object, text: str) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (RESULTS / f"{name}.md").write_text(text + "\n", encoding="utf-8")
-
-
-def python() -> str:
-    return sys.executable
