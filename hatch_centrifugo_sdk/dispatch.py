@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional, Union
 
@@ -123,7 +124,7 @@ class Dispatcher:
         self.max_payload_bytes = max_payload_bytes
         self._secret = proxy_secret.encode() if proxy_secret is not None else None
         self.service_version = service_version
-        self._handlers: tuple[Handler, ...] | None = None
+        self._revision = -1
         self._adapter: TypeAdapter[Any] | None = None
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
@@ -151,9 +152,8 @@ class Dispatcher:
             return self.forbidden()
         if len(body) > self.max_payload_bytes:
             return self.payload_too_large()
-        handlers = tuple(self.registry)
         try:
-            request = self._validator(handlers).validate_json(body)
+            request = self._validator().validate_json(body)
         except ValidationError as exc:
             return _invalid_request(exc, len(self._by_method) == 1)
         handler = self._by_method.get(request.method)
@@ -168,13 +168,14 @@ class Dispatcher:
         )
         return await self._call(handler, conn, request.data)
 
-    def _validator(self, handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
+    def _validator(self) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
-        if self._adapter is None or handlers != self._handlers:
+        if self._adapter is None or self.registry.revision != self._revision:
+            handlers = self.registry.handlers()
             served = (*handlers, self._api_version_handler()) if API_VERSION_METHOD not in self.registry else handlers
             self._adapter = _request_adapter(served)
             self._by_method = {h.method: h for h in served}
-            self._handlers = handlers
+            self._revision = self.registry.revision
             self._api_hash = None
         return self._adapter
 
@@ -214,6 +215,17 @@ class Dispatcher:
 async def _run_with_timeout(call: Any, timeout: float) -> Any:
     # Not asyncio.wait_for: a TimeoutError raised inside the handler must stay a handler
     # failure, not look like the handler running out of time.
+    if sys.version_info >= (3, 11):
+        # In the request's own task (no task per call): `expired()` tells our deadline
+        # apart from a TimeoutError the handler raised itself.
+        deadline = asyncio.timeout(timeout)
+        try:
+            async with deadline:
+                return await call
+        except TimeoutError:
+            if deadline.expired():
+                raise _Timeout from None
+            raise
     task = asyncio.ensure_future(call)
     try:
         done, _ = await asyncio.wait((task,), timeout=timeout)

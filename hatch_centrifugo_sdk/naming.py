@@ -151,8 +151,11 @@ PYTHON_ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", 
 def python_model_fields(wires: Iterable[str], type_names: Iterable[str]) -> list[str]:
     """Attribute names for one model's fields, in order: valid, unique within the model, and
     never shadowing a type the class body names (a builtin or one of ``type_names``)."""
-    shadowed = PYTHON_ANNOTATION_BUILTINS | frozenset(type_names)
-    names = [f"{n}_" if n in shadowed else n for n in map(python_field, wires)]
+    # Two lookups, not one union: building the union per model made rendering quadratic.
+    types = type_names if isinstance(type_names, (set, frozenset)) else frozenset(type_names)
+    names = [
+        f"{n}_" if n in PYTHON_ANNOTATION_BUILTINS or n in types else n for n in map(python_field, wires)
+    ]
     return unique(names, lambda n, i: f"{n}_{i}")
 
 

@@ -91,9 +91,21 @@ class Registry:
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._sorted: tuple[Handler, ...] | None = None
+        self.revision = 0  # bumped on every change, so users can cache what they derive
 
     def __iter__(self) -> Iterator[Handler]:
-        return iter(sorted(self._handlers.values(), key=lambda h: h.method))
+        return iter(self.handlers())
+
+    def handlers(self) -> tuple[Handler, ...]:
+        """All handlers sorted by method name (cached until the registry changes)."""
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._handlers.values(), key=lambda h: h.method))
+        return self._sorted
+
+    def _changed(self) -> None:
+        self._sorted = None
+        self.revision += 1
 
     def __len__(self) -> int:
         return len(self._handlers)
@@ -106,6 +118,7 @@ class Registry:
 
     def clear(self) -> None:
         self._handlers.clear()
+        self._changed()
 
     def add(self, handler: Handler) -> None:
         existing = self._handlers.get(handler.method)
@@ -118,6 +131,7 @@ class Registry:
                 "give one of the two handlers another method name",
             )
         self._handlers[handler.method] = handler
+        self._changed()
 
     def rpc(
         self, method: str, *, requires_auth: bool = False, timeout: float | None = None

@@ -48,7 +48,8 @@ def check_release(root: Path, config: Config, version: str, api: Api, warn: Call
     else:
         section = changelog_section(check.changes, version, lock[0] if lock else None)
         changelog = update_changelog(existing or f"{TITLE}\n", section)
-    return ReleaseNotes(changelog, check.record, lock_path, lock_text(version, api), changelog_path)
+    # The lock's text is only needed when this build records the release.
+    return ReleaseNotes(changelog, check.record, lock_path, lock_text(version, api) if check.record else "", changelog_path)
 
 
 def record_release(notes: ReleaseNotes) -> list[Path]:

@@ -6,6 +6,7 @@ with them fails the build instead of degrading to ``any``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -192,9 +193,9 @@ class Api:
             ],
         }
 
-    @property
+    @functools.cached_property
     def hash(self) -> str:
-        """sha256 of the canonical ``api.json``: what identifies this API across SDKs."""
+        """sha256 of the canonical ``api.json``: what identifies this API across SDKs (computed once)."""
         canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

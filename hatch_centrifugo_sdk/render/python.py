@@ -303,9 +303,9 @@ class _Types:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.class_names = [naming.python_type(m.name) for m in api.models] + [
-            naming.python_type(e.name) for e in api.enums
-        ]
+        self.class_names = frozenset(
+            [naming.python_type(m.name) for m in api.models] + [naming.python_type(e.name) for e in api.enums]
+        )
         self._enums = {e.name: e for e in api.enums}
         self.received = _received_models(api)
         self.lenient_used: set[str] = set()  # enums whose lenient alias models.py declares
