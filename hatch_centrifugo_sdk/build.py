@@ -148,8 +148,14 @@ def generate(
     """Build every configured SDK into ``out_dir``, replacing what was there only on success.
 
     When the API, the SDK names and versions, the options and the plugin itself are all
-    unchanged since the build that wrote ``out_dir``, its artifacts are reused as they are.
+    unchanged since the build that wrote ``out_dir``, its artifacts are reused as they are;
+    when not even a source file changed, without importing the handlers at all.
     """
+    sources = source_key(project, config)
+    reused = _reusable(out_dir) if _cached_source_key(out_dir) == sources else None
+    if reused is not None:
+        info(f"sources, options and plugin unchanged: reusing the artifacts in {out_dir}")
+        return reused
     with _timed(log, "import handlers and read models"):
         api = load_api(project, config)
     infos = sdk_infos(project, config, api.hash)
@@ -159,6 +165,7 @@ def generate(
     reused = _reusable(out_dir, key)
     if reused is not None:
         info(f"API {api.hash[:12]}, options and plugin unchanged: reusing the artifacts in {out_dir}")
+        _write_json(out_dir / CACHE_FILE, {"source_key": sources})
         return reused
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _staging(out_dir) as staging:
@@ -171,6 +178,7 @@ def generate(
                     verify(a.language, staging / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
         _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(staging / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
+        _write_json(staging / CACHE_FILE, {"source_key": sources})
     for path in record_release(notes):
         info(f"recorded the release in {path.name}")
     return artifacts
@@ -207,12 +215,55 @@ def _plugin_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _reusable(out_dir: Path, key: str) -> list[Artifact] | None:
+# Not an artifact: the key of the sources that produced the folder (it may differ between
+# front ends, which see different file sets), kept out of the manifest for that reason.
+CACHE_FILE = ".source-key.json"
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "dist", "build", "venv"})
+
+
+def source_key(project: Project, config: Config) -> str:
+    """Every input of a build that can be read without importing the handlers, hashed.
+
+    The project's Python sources, pyproject.toml, lock and changelog, the options, the
+    installed distributions (the handlers' dependencies among them) and the plugin itself.
+    """
+    digest = hashlib.sha256()
+    for part in (repr(config), project.name, project.version, os.environ.get("SOURCE_DATE_EPOCH", "")):
+        digest.update(part.encode() + b"\0")
+    digest.update(_environment_fingerprint().encode() + _plugin_fingerprint().encode())
+    root = project.root
+    extra = {name for name in ("pyproject.toml", config.lock, config.changelog) if name}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if name.endswith(".py") or relative in extra:
+                digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_fingerprint() -> str:
+    from importlib.metadata import distributions
+
+    return "\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()))
+
+
+def _cached_source_key(out_dir: Path) -> str | None:
+    try:
+        return str(json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))["source_key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _reusable(out_dir: Path, key: str | None = None) -> list[Artifact] | None:
+    """The previous build's artifacts if they are all intact (and its key is ``key``, when given)."""
     try:
         previous = json.loads((out_dir / "sdk-manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if previous.get("build_key") != key:
+    if key is not None and previous.get("build_key") != key:
         return None
     artifacts = [Artifact(**entry) for entry in previous["artifacts"]]
     for a in artifacts:  # only intact artifacts are reused

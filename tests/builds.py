@@ -40,6 +40,7 @@ def digest(path: Path) -> str:
 
 
 def sdk_digests(dist: Path) -> dict[str, str]:
-    return {p.name: digest(p) for p in sorted((dist / "sdk").iterdir())}
+    """Digest of every output in dist/sdk; dotfiles are the hook's cache, not outputs."""
+    return {p.name: digest(p) for p in sorted((dist / "sdk").iterdir()) if not p.name.startswith(".")}
 
 

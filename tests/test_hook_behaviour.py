@@ -37,10 +37,22 @@ def test_unchanged_rebuild_reuses_the_artifacts(sample: Path, isolated_env: dict
     first = run_build(sample, "hatch build", isolated_env)
     assert first.returncode == 0, first.stderr
     before = {p: p.stat().st_mtime_ns for p in (sample / "dist" / "sdk").iterdir()}
-    again = run_build(sample, "hatch build", isolated_env)
+    verbose = {**isolated_env, "HATCH_VERBOSE": "1"}  # shows the hook's steps
+    again = run_build(sample, "hatch build", verbose)
     assert again.returncode == 0, again.stderr
-    assert "unchanged: reusing the artifacts" in again.stderr
+    assert "sources, options and plugin unchanged: reusing the artifacts" in again.stderr
+    assert "import handlers and read models" not in again.stderr  # reused without importing them
     assert {p: p.stat().st_mtime_ns for p in (sample / "dist" / "sdk").iterdir()} == before
+
+    # A source change that leaves the API as it was: the handlers are imported, the artifacts reused.
+    storage = sample / "src" / "sample_service" / "storage.py"
+    storage.write_text(storage.read_text() + "\n# a comment changes the sources, not the API\n")
+    same_api = run_build(sample, "hatch build", verbose)
+    assert same_api.returncode == 0, same_api.stderr
+    assert "import handlers and read models" in same_api.stderr
+    assert "options and plugin unchanged: reusing the artifacts" in same_api.stderr
+    assert "sources, options" not in same_api.stderr
+    assert {p.name for p in (sample / "dist" / "sdk").iterdir()} == {p.name for p in before}
 
     # A changed API is rebuilt, and says nothing about reuse.
     handlers = sample / "src" / "sample_service" / "handlers" / "tasks.py"

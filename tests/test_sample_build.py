@@ -33,7 +33,9 @@ def builds(isolated_env: dict[str, str], tmp_path_factory: pytest.TempPathFactor
 def test_hatch_build_emits_three_artifacts_and_manifest(builds: dict[str, Path]) -> None:
     dist = builds["hatch build"]
     sdk = dist / "sdk"
-    assert sorted(p.name for p in sdk.iterdir()) == sorted([*EXPECTED.values(), "api.json", "sdk-manifest.json"])
+    assert sorted(p.name for p in sdk.iterdir()) == sorted(
+        [*EXPECTED.values(), "api.json", "sdk-manifest.json", ".source-key.json"]
+    )
     # The SDKs never sit at the top of dist/, where `hatch publish` would upload them.
     assert sorted(p.name for p in dist.iterdir()) == [
         "sample_service-1.2.0-py3-none-any.whl",
