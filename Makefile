@@ -9,7 +9,7 @@ WHEELHOUSE := $(CURDIR)/.wheelhouse
 # The sample service's build environment installs this plugin from the local wheelhouse.
 BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
 
-.PHONY: demo test test-large venv wheelhouse node-tools centrifugo serve clean
+.PHONY: demo test test-large venv wheelhouse node-tools centrifugo serve clean bench bench-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,23 @@ test-large: venv node-tools
 
 serve: venv centrifugo
 	$(PY) scripts/serve.py
+
+BENCH_VENV := bench/.venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed: pyproject.toml bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q --upgrade pip
+	$(BENCH_PY) -m pip install -q -e '.[test]' -r bench/requirements.txt
+	touch $@
+
+bench-tools: $(BENCH_VENV)/.installed
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+
+# Benchmarks: tables and a plot under bench/results/. BENCH_ARGS, e.g. --sizes 10,100,1000 --repeat 3
+bench: bench-tools centrifugo
+	$(BENCH_PY) bench/build_bench.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/runtime_bench.py
 
 clean:
 	rm -rf $(WHEELHOUSE) sample_service/dist dist
