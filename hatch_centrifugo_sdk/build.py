@@ -56,34 +56,30 @@ def load_api(project: Project, config: Config, registry: Registry = default_regi
             "list the modules that define the handlers",
         )
     api = parse_api(handlers)
-    check_collisions(api, config.languages)
+    check_type_names(api, config.languages)
     return api
 
 
-def check_collisions(api: Api, languages: tuple[str, ...]) -> None:
-    """Two wire names mapping to one SDK name would silently overwrite each other: refuse."""
-    rules = {
-        "python": (naming.python_method, naming.python_type),
-        "typescript": (naming.ts_method, naming.ts_type),
-        "go": (naming.go_method, naming.go_type),
-    }
+_TYPE_RULES = {"python": naming.python_type, "typescript": naming.ts_type, "go": naming.go_type}
+
+
+def check_type_names(api: Api, languages: tuple[str, ...]) -> None:
+    """Two types mapping to one SDK name would silently overwrite each other: refuse.
+
+    (Method names are checked at discovery, where each handler's file:line is known.)
+    """
     for language in languages:
-        method_rule, type_rule = rules[language]
-        for kind, names, rule in (
-            ("method", [m.name for m in api.methods], method_rule),
-            ("type", [m.name for m in api.models] + [e.name for e in api.enums], type_rule),
-        ):
-            seen: dict[str, str] = {}
-            for name in names:
-                ident = rule(name)
-                if ident in seen:
-                    raise HandlerDefinitionError(
-                        f"{kind}s {seen[ident]!r} and {name!r}",
-                        f"the {language} SDK",
-                        f"both {kind}s map to the {language} name {ident!r}",
-                        f"rename one of the two {kind}s",
-                    )
-                seen[ident] = name
+        seen: dict[str, str] = {}
+        for name in [m.name for m in api.models] + [e.name for e in api.enums]:
+            ident = _TYPE_RULES[language](name)
+            if ident in seen:
+                raise HandlerDefinitionError(
+                    f"types {seen[ident]!r} and {name!r}",
+                    f"the {language} SDK",
+                    f"both types map to the {language} name {ident!r}",
+                    "rename one of the two types",
+                )
+            seen[ident] = name
 
 
 def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo]:

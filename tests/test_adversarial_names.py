@@ -18,7 +18,8 @@ import pytest
 from pydantic import BaseModel, Field, create_model
 
 from hatch_centrifugo_sdk import Registry, naming
-from hatch_centrifugo_sdk.build import check_collisions
+from hatch_centrifugo_sdk.build import check_type_names
+from hatch_centrifugo_sdk.discovery import check_method_names
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import (
@@ -135,7 +136,8 @@ def test_every_name_and_text_reaches_the_api(apis: dict[str, Api]) -> None:
     assert len(apis["model_names"].models) == len(CORPUS["model_names"]) + 2  # and Models, Ok
     assert [e.values for e in apis["enum_values"].enums] == [tuple(CORPUS["enum_values"])]
     for category, api in apis.items():
-        check_collisions(api, ("python", "typescript", "go"))
+        check_method_names(list(REGISTRIES[category]()))
+        check_type_names(api, ("python", "typescript", "go"))
 
 
 @pytest.fixture(scope="module")
