@@ -29,6 +29,7 @@ from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.package.npm import pack_tarball, tarball_name
 from hatch_centrifugo_sdk.render import SdkInfo
 from hatch_centrifugo_sdk.render.typescript import render
+from tests.conformance.sdks import TSCONFIG  # the one strict tsconfig of the tests
 from tests.fixtures import kitchen_sink
 
 JS_TOOLS = Path(__file__).resolve().parent / "js"
@@ -156,20 +157,7 @@ def consumer(node_tools: Path, tarball: Path, tmp_path_factory: pytest.TempPathF
 def _tsc(project: Path, sources: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
     for name, text in sources.items():
         (project / name).write_text(text)
-    config = {
-        "compilerOptions": {
-            "strict": True,
-            "exactOptionalPropertyTypes": True,
-            "noUncheckedIndexedAccess": True,
-            "skipLibCheck": False,
-            "noEmit": True,
-            "module": "nodenext",
-            "moduleResolution": "nodenext",
-            "target": "es2022",
-            "types": ["node"],
-        },
-        "files": sorted(sources),
-    }
+    config = {"compilerOptions": TSCONFIG, "files": sorted(sources)}
     (project / "tsconfig.json").write_text(json.dumps(config, indent=2))
     tsc = project.parent / "node_modules" / "typescript" / "bin" / "tsc"
     return _run(["node", str(tsc), "-p", "tsconfig.json", "--pretty", "false"], project, check=check)
