@@ -194,11 +194,15 @@ def test_typescript_sdks_pass_tsc_strict_with_the_random_wire_forms(collected: l
 ROUND_TRIP = """package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 // Decodes each {"type", "wire"} into its SDK type and prints what encoding it again gives.
+// Client.Call decodes with segmentio's decoder, callers with encoding/json: both must agree.
 func main() {
 	var cases []struct {
 		Type string          `json:"type"`
@@ -221,6 +225,15 @@ func main() {
 		encoded, err := json.Marshal(value)
 		if err != nil {
 			out = append(out, map[string]string{"error": err.Error()})
+			continue
+		}
+		fast := newValue[c.Type]()
+		if err := fastjson.Unmarshal(c.Wire, fast); err != nil {
+			out = append(out, map[string]string{"error": "segmentio decoder: " + err.Error()})
+			continue
+		}
+		if again, err := json.Marshal(fast); err != nil || !bytes.Equal(again, encoded) {
+			out = append(out, map[string]string{"error": "segmentio decoder: decoded differently: " + string(again)})
 			continue
 		}
 		out = append(out, json.RawMessage(encoded))

@@ -1,7 +1,8 @@
 // The Go side of the conformance vectors, built in a consumer module of the generated SDK.
 //
-//	proof decode CASES.json   decode each wire form into its SDK type, compare the decoded
-//	                          field values with the expected ones, encode it again
+//	proof decode CASES.json   decode each wire form into its SDK type (with encoding/json and
+//	                          with the SDK's own decoder), compare the decoded field values
+//	                          with the expected ones, encode it again
 //	proof call CASES.json     read {"url", "token"} on stdin, call each case's method through
 //	                          Centrifugo with the decoded params, check the result the same way
 //
@@ -18,6 +19,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 type testCase struct {
@@ -41,9 +44,16 @@ func main() {
 	out := map[string]report{}
 	switch os.Args[1] {
 	case "decode":
+		// Client.Call decodes results with segmentio's decoder; callers decoding by
+		// themselves use encoding/json: both must give the expected values.
 		for _, c := range cases {
 			value := newValue[c.Type]()
-			out[c.Name] = judge(c, value, json.Unmarshal(c.Wire, value))
+			report := judge(c, value, json.Unmarshal(c.Wire, value))
+			fast := newValue[c.Type]()
+			for _, problem := range judge(c, fast, fastjson.Unmarshal(c.Wire, fast)).Problems {
+				report.Problems = append(report.Problems, "segmentio decoder: "+problem)
+			}
+			out[c.Name] = report
 		}
 	case "call":
 		var given struct{ URL, Token string }
