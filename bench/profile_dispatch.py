@@ -3,9 +3,9 @@
     python bench/profile_dispatch.py [--calls 20000] [--method tasks.get_stats]
 
 Prints µs per request for ``Dispatcher.dispatch``, for the hand-written endpoint's work
-(JSON parse, params validation, handler, dump) and for the dispatcher with the two changes
-proposed in bench/RESULTS.md applied in this process only (a cached sorted registry, and
-``asyncio.timeout`` instead of a task per call), then cProfile's top functions of dispatch.
+(JSON parse, params validation, handler, dump) and for the dispatcher with its previous
+deadline (an ``asyncio.timeout`` per call instead of the shared watcher, in this process
+only), then cProfile's top functions of dispatch.
 """
 
 from __future__ import annotations
@@ -29,15 +29,11 @@ from common import machine_lines, median  # noqa: E402
 from runtime_bench import proxy_body  # noqa: E402
 
 from hatch_centrifugo_sdk import dispatch as dispatch_module  # noqa: E402
-from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER, Dispatcher  # noqa: E402
-from hatch_centrifugo_sdk.registry import Registry  # noqa: E402
+from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER  # noqa: E402
 
 
-async def proposed_run_with_timeout(call, timeout):  # type: ignore[no-untyped-def]
-    """The proposed dispatch._run_with_timeout (Python 3.11+): no extra task per call.
-
-    ``expired()`` tells the deadline apart from a TimeoutError raised by the handler itself.
-    """
+async def timeout_per_call(call, timeout):  # type: ignore[no-untyped-def]
+    """The dispatcher's previous deadline: an ``asyncio.timeout`` (one timer) per call."""
     try:
         async with asyncio.timeout(timeout) as deadline:
             return await call
@@ -45,23 +41,6 @@ async def proposed_run_with_timeout(call, timeout):  # type: ignore[no-untyped-d
         if deadline.expired():
             raise dispatch_module._Timeout from None
         raise
-
-
-class CachedRegistry(Registry):
-    """The proposed Registry: the sorted handlers computed once per change, not per request."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._sorted: tuple | None = None  # type: ignore[type-arg]
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self._sorted is None:
-            self._sorted = tuple(sorted(self._handlers.values(), key=lambda h: h.method))
-        return iter(self._sorted)
-
-    def add(self, handler):  # type: ignore[no-untyped-def]
-        self._sorted = None
-        super().add(handler)
 
 
 async def handwritten(body: bytes) -> bytes:
@@ -88,26 +67,22 @@ async def main(calls: int, method: str) -> None:
     async def dispatch(b: bytes) -> bytes:
         return (await dispatcher.dispatch(b, headers)).body
 
-    cached = CachedRegistry()
-    for handler in dispatcher.registry:
-        cached.add(handler)
-    proposed_dispatcher = Dispatcher(cached, proxy_secret=os.environ["CENTRIFUGO_PROXY_SECRET"])
     original_run = dispatch_module._run_with_timeout
 
-    async def proposed(b: bytes) -> bytes:
-        dispatch_module._run_with_timeout = proposed_run_with_timeout
+    async def with_timeout_per_call(b: bytes) -> bytes:
+        dispatch_module._run_with_timeout = timeout_per_call
         try:
-            return (await proposed_dispatcher.dispatch(b, headers)).body
+            return (await dispatcher.dispatch(b, headers)).body
         finally:
             dispatch_module._run_with_timeout = original_run
 
-    assert await dispatch(body) == await handwritten(body) == await proposed(body)
-    rounds: dict[str, list[float]] = {"dispatcher": [], "hand-written": [], "dispatcher, proposed changes": []}
+    assert await dispatch(body) == await handwritten(body) == await with_timeout_per_call(body)
+    rounds: dict[str, list[float]] = {"dispatcher": [], "hand-written": [], "dispatcher, asyncio.timeout per call": []}
     for _ in range(5):
         rounds["dispatcher"].append(await timed(dispatch, body, calls // 5))
         rounds["hand-written"].append(await timed(handwritten, body, calls // 5))
         if sys.version_info >= (3, 11):
-            rounds["dispatcher, proposed changes"].append(await timed(proposed, body, calls // 5))
+            rounds["dispatcher, asyncio.timeout per call"].append(await timed(with_timeout_per_call, body, calls // 5))
     print(f"Machine:\n{machine_lines()}\n\n{method}, in-process, µs per request (median of 5 alternating runs):")
     for name, values in rounds.items():
         if values:

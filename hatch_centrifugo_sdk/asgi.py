@@ -47,6 +47,7 @@ class RpcProxyApp:
             max_payload_bytes=max_payload_bytes,
             service_version=service_version,
         )
+        self._secret_name = secret_header.lower().encode("latin-1")
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> RpcProxyApp:
@@ -70,25 +71,30 @@ class RpcProxyApp:
         if scope["method"] != "POST":
             await _respond(send, Reply(405, b'{"detail":"method not allowed"}'), ((b"allow", b"POST"),))
             return
-        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        # ASGI servers give header names in lower case: only the two needed are looked at.
+        secret = declared = None
+        for name, value in scope["headers"]:
+            if name == self._secret_name:
+                secret = value
+            elif name == b"content-length":
+                declared = value
         dispatcher = self.dispatcher
-        if not dispatcher.authorized(headers):
+        if not dispatcher.secret_matches(secret):
             await _respond(send, dispatcher.forbidden())
             return
         try:
-            body = await _read_body(receive, dispatcher.max_payload_bytes, headers)
+            body = await _read_body(receive, dispatcher.max_payload_bytes, declared)
         except _ClientGone:
             return
         if body is None:
             await _respond(send, dispatcher.payload_too_large())
             return
-        await _respond(send, await dispatcher.dispatch(body, headers))
+        await _respond(send, await dispatcher.handle(body))
 
 
-async def _read_body(receive: Receive, limit: int, headers: dict[str, str]) -> bytes | None:
+async def _read_body(receive: Receive, limit: int, declared: bytes | None) -> bytes | None:
     """The request body, or None once it is known to exceed ``limit`` (the rest is not read)."""
-    declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isdigit() and int(declared) > limit:
         return None
     chunks: list[bytes] = []
     size = 0

@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Connection, Registry, RpcError
+from hatch_centrifugo_sdk import dispatch as dispatch_module
 from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER, Dispatcher
 
 SECRET = "s3cret-value"
@@ -253,6 +254,77 @@ async def test_default_timeout_applies_to_handlers_without_their_own() -> None:
 
     dispatcher = Dispatcher(local, proxy_secret=SECRET, handler_timeout=0.05)
     assert (await error_of(dispatcher, proxy_request("wait.long", {})))[0] == 408
+
+
+class Delay(BaseModel):
+    seconds: float
+    index: int
+
+
+def waiting_registry() -> Registry:
+    local = Registry()
+
+    async def wait(conn: Connection, params: Delay) -> Count:
+        await asyncio.sleep(params.seconds)
+        return Count(value=params.index)
+
+    local.rpc("wait.long", timeout=1.0)(wait)
+    local.rpc("wait.short", timeout=0.05)(wait)
+    return local
+
+
+async def test_calls_in_flight_each_keep_their_own_deadline() -> None:
+    dispatcher = Dispatcher(waiting_registry(), proxy_secret=SECRET)
+    loop = asyncio.get_running_loop()
+
+    async def timed(method: str, seconds: float, index: int) -> tuple[dict[str, Any], float]:
+        started = loop.time()
+        reply = await answer(dispatcher, proxy_request(method, {"seconds": seconds, "index": index}))
+        return reply, loop.time() - started
+
+    # Long deadlines are watched first; shorter ones arriving later must not wait for them.
+    longs = [asyncio.ensure_future(timed("wait.long", (0, 0.1, 5)[i % 3], i)) for i in range(9)]
+    await asyncio.sleep(0.01)
+    shorts = [asyncio.ensure_future(timed("wait.short", (0, 5)[i % 2], i)) for i in range(4)]
+    for i, (reply, _) in enumerate(await asyncio.gather(*longs)):
+        expected = {"error": {"code": 408, "message": "method 'wait.long' did not finish within 1s", "temporary": True}}
+        assert reply == (expected if i % 3 == 2 else {"result": {"data": {"value": i}}})
+    for i, (reply, elapsed) in enumerate(await asyncio.gather(*shorts)):
+        if i % 2:
+            assert reply["error"]["code"] == 408 and elapsed < 0.6  # not held until the 1 s deadlines
+        else:
+            assert reply == {"result": {"data": {"value": i}}}
+
+
+async def test_a_cancelled_request_stays_cancelled_and_leaves_no_deadline_behind() -> None:
+    dispatcher = Dispatcher(waiting_registry(), proxy_secret=SECRET)
+    request = asyncio.ensure_future(answer(dispatcher, proxy_request("wait.short", {"seconds": 5, "index": 0})))
+    await asyncio.sleep(0.01)
+    request.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    await asyncio.sleep(0.1)  # past the call's deadline: nothing else is cancelled
+    assert await answer(dispatcher, proxy_request("wait.short", {"seconds": 0, "index": 3})) == {"result": {"data": {"value": 3}}}
+    watched = dispatch_module._Deadlines._of_loop[asyncio.get_running_loop()]
+    assert watched.running == {}
+
+
+async def test_a_handler_that_finishes_after_its_deadline_is_answered_and_the_task_uncancelled() -> None:
+    local = Registry()
+
+    @local.rpc("wait.stubborn", timeout=0.05)
+    async def stubborn(conn: Connection, params: Empty) -> Count:
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            return Count(value=1)  # ignores the cancellation
+        return Count(value=0)
+
+    dispatcher = Dispatcher(local, proxy_secret=SECRET)
+    assert await answer(dispatcher, proxy_request("wait.stubborn", {})) == {"result": {"data": {"value": 1}}}
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+    await asyncio.sleep(0)  # this task is not cancelled later
 
 
 async def test_payload_limit_is_checked_before_parsing() -> None:
