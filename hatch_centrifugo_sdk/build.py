@@ -245,7 +245,7 @@ def _environment_fingerprint() -> str:
     """The installed distributions' names and versions, as their metadata folders are named
     (``name-version.dist-info``) on the import path. Reading each one's METADATA instead
     took most of a no-change rebuild."""
-    folders = set()
+    folders: set[str] = set()
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
