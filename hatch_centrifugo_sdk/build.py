@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import importlib
 import json
@@ -134,6 +135,24 @@ def render_and_package(
     return artifacts
 
 
+@contextmanager
+def collector_tuned() -> Iterator[None]:
+    """Run the cycle collector rarely while building, as mypy does.
+
+    Importing the handlers, reading their schemas and rendering allocate millions of objects
+    that outlive a young collection; at the default thresholds the collector keeps walking
+    them and its cost grows faster than the API (5,000 methods: import 8.6 s → 6.5 s and
+    schemas 5.3 s → 3.3 s with these thresholds, for 3% more peak memory).
+    """
+    saved = gc.get_threshold()
+    gc.set_threshold(200_000, 30, 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+@collector_tuned()
 def generate(
     project: Project,
     config: Config,

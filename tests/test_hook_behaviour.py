@@ -126,3 +126,27 @@ def test_an_upgraded_dependency_changes_the_environment_fingerprint(tmp_path: Pa
     assert "models_dep-1.0.dist-info" in fingerprints[0].splitlines()
     assert "models_dep-1.1.dist-info" in fingerprints[1].splitlines()
     assert "pydantic-" in fingerprints[0]  # the real environment is in it too
+
+
+def test_the_build_tunes_the_cycle_collector_and_always_restores_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook shares hatchling's process: its collector settings must not outlive the build, failed or not."""
+    import gc
+
+    from hatch_centrifugo_sdk import build
+    from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config
+
+    during = []
+
+    def failing_load(project: build.Project, config: object) -> None:
+        during.append(gc.get_threshold())
+        raise RuntimeError("handlers failed to import")
+
+    monkeypatch.setattr(build, "load_api", failing_load)
+    raw = {"modules": ["app.rpc"], "lock": False, "languages": ["python"]}
+    config = parse_config(raw, project_name="svc", prefix=f"tool.hatch.build.hooks.{PLUGIN_NAME}")
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError, match="handlers failed"):
+        build.generate(build.Project(tmp_path, "svc", "1.0.0"), config, tmp_path / "sdk")
+    assert during == [(200_000, 30, 30)] != [before]
+    assert gc.get_threshold() == before
+    assert not (tmp_path / "sdk").exists()
