@@ -4,8 +4,9 @@
 
 Prints one JSON object: seconds per stage, peak RSS and RSS before the timed part.
 Modes: floor, floor-tuned (the floor under the hook's collector thresholds), pipeline,
-generate, generate-verify, dmcg (datamodel-code-generator on the floor's schema). pydantic and hatchling are imported before any timing: under
-``hatch build`` both are loaded before the hook runs.
+generate, generate-verify, dmcg (datamodel-code-generator on the floor's schema).
+pydantic and hatchling are imported before any timing: under ``hatch build`` both are
+loaded before the hook runs.
 """
 
 from __future__ import annotations
