@@ -13,6 +13,7 @@ import os
 from typing import Any, Awaitable, Callable, MutableMapping
 
 from .dispatch import PROXY_SECRET_HEADER, Dispatcher, Reply
+from .limits import DEFAULT_MAX_PARAMS_BYTES
 from .registry import Registry, default_registry
 
 Scope = MutableMapping[str, Any]
@@ -34,7 +35,8 @@ class RpcProxyApp:
         proxy_secret: str | None = None,
         allow_insecure: bool = False,
         handler_timeout: float = 10.0,
-        max_payload_bytes: int = 1_048_576,
+        max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
+        max_payload_bytes: int | None = None,
         secret_header: str = PROXY_SECRET_HEADER,
         service_version: str | None = None,
     ) -> None:
@@ -44,6 +46,7 @@ class RpcProxyApp:
             secret_header=secret_header,
             allow_insecure=allow_insecure,
             handler_timeout=handler_timeout,
+            max_params_bytes=max_params_bytes,
             max_payload_bytes=max_payload_bytes,
             service_version=service_version,
         )

@@ -90,19 +90,19 @@ def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkI
     if config.python:
         infos["python"] = SdkInfo(
             project.name, project.version, api_hash, config.python.version or base,
-            config.python.package, config.python.import_name,
+            config.python.package, config.python.import_name, max_params_bytes=config.max_params_bytes,
         )
     if config.typescript:
         version = config.typescript.version or to_semver(base)
         infos["typescript"] = SdkInfo(
             project.name, project.version, api_hash, version,
-            config.typescript.package, config.typescript.package,
+            config.typescript.package, config.typescript.package, max_params_bytes=config.max_params_bytes,
         )
     if config.go:
         version = config.go.version or to_semver(base)
         infos["go"] = SdkInfo(
             project.name, project.version, api_hash, version,
-            go_major_suffix(config.go.module, version), config.go.package,
+            go_major_suffix(config.go.module, version), config.go.package, max_params_bytes=config.max_params_bytes,
         )
     return infos
 

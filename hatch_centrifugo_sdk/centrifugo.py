@@ -15,11 +15,13 @@ import time
 from typing import Any, Sequence
 
 from .dispatch import PROXY_SECRET_HEADER
+from .limits import DEFAULT_MAX_PARAMS_BYTES, websocket_message_limit
 
 
 def centrifugo_config(
     *,
     port: int,
+    address: str = "127.0.0.1",
     proxy_endpoint: str,
     proxy_secret: str,
     token_secret: str,
@@ -28,6 +30,7 @@ def centrifugo_config(
     concurrency: int = 16,
     allowed_origins: Sequence[str] = (),
     secret_header: str = PROXY_SECRET_HEADER,
+    max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
 ) -> dict[str, Any]:
     """A Centrifugo v6 config (``json.dump`` it) that proxies RPC calls to ``proxy_endpoint``.
 
@@ -35,9 +38,22 @@ def centrifugo_config(
     reaches the client as Centrifugo's error 100 instead of the service's 408.
     ``concurrency`` lets one connection's calls run in parallel (Centrifugo's default
     runs them one at a time).
+
+    ``address`` is the interface Centrifugo listens on: loopback by default; ``""`` means
+    every interface (in a container, behind a load balancer). ``allowed_origins`` lists the
+    web pages (``"https://app.example.com"``, ``"http://localhost:5173"``) whose browsers may
+    connect; Centrifugo answers any other page's handshake with 403. Clients that send no
+    Origin header (servers, mobile apps, the Python and Go SDKs) are not affected.
+
+    ``max_params_bytes`` must be the SDKs' ``max-params-bytes`` (1 MiB by default): the
+    WebSocket frame limit is set above it, so that params an SDK sends never cut the
+    connection (Centrifugo's own default, 64 KiB, would).
     """
+    if max_params_bytes <= 0:
+        raise ValueError(f"max_params_bytes={max_params_bytes!r} must be positive")
     return {
-        "http_server": {"port": port},
+        "http_server": {"address": address, "port": port},
+        "websocket": {"message_size_limit": websocket_message_limit(max_params_bytes)},
         "client": {
             "token": {"hmac_secret_key": token_secret},
             "allowed_origins": list(allowed_origins),

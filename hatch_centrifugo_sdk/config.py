@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from .limits import DEFAULT_MAX_PARAMS_BYTES
 from .naming import snake
 from .render import LANGUAGES
 
@@ -60,6 +61,7 @@ class Config:
     changelog: str | None = "SDK_CHANGELOG.md"
     on_breaking: Literal["error", "warning"] = "error"
     editable: bool = False
+    max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # largest params an SDK sends; see limits.py
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
@@ -89,6 +91,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     changelog = reader.path_or_false("changelog", default="SDK_CHANGELOG.md")
     on_breaking = reader.text("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
     editable = reader.flag("editable", default=False)
+    max_params_bytes = reader.positive_int("max-params-bytes", default=DEFAULT_MAX_PARAMS_BYTES)
 
     default_pkg = f"{project_name}-sdk"
     langs = tuple(languages or ())
@@ -136,6 +139,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         changelog=changelog,
         on_breaking=on_breaking,
         editable=bool(editable),
+        max_params_bytes=max_params_bytes,
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,
@@ -196,6 +200,15 @@ class _Reader:
             return default
         if not isinstance(value, bool):
             self.problems.append(f"{self.prefix}.{key}: expected true or false, got {value!r}")
+            return default
+        return value
+
+    def positive_int(self, key: str, *, default: int) -> int:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problems.append(f"{self.prefix}.{key}: expected a positive whole number of bytes, got {value!r}")
             return default
         return value
 

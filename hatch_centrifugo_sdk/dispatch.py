@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from .connection import Connection
 from .errors import BY_NAME, RpcError
+from .limits import DEFAULT_MAX_PARAMS_BYTES, proxy_body_limit
 from .registry import Handler, Registry, default_registry
 
 PROXY_SECRET_HEADER = "X-Centrifugo-Proxy-Secret"
@@ -104,7 +105,8 @@ class Dispatcher:
         secret_header: str = PROXY_SECRET_HEADER,
         allow_insecure: bool = False,
         handler_timeout: float = 10.0,
-        max_payload_bytes: int = 1_048_576,
+        max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
+        max_payload_bytes: int | None = None,
         service_version: str | None = None,
     ) -> None:
         if proxy_secret == "":
@@ -118,6 +120,11 @@ class Dispatcher:
             )
         if not handler_timeout > 0:
             raise ValueError(f"handler_timeout={handler_timeout!r} must be a positive number of seconds")
+        if max_params_bytes <= 0:
+            raise ValueError(f"max_params_bytes={max_params_bytes!r} must be positive")
+        if max_payload_bytes is None:
+            # Whatever params the SDKs send (up to max-params-bytes) fits, as Centrifugo forwards it.
+            max_payload_bytes = proxy_body_limit(max_params_bytes)
         if max_payload_bytes <= 0:
             raise ValueError(f"max_payload_bytes={max_payload_bytes!r} must be positive")
         if proxy_secret is None:

@@ -3,7 +3,10 @@
 Server codes live in 400..1999, the range Centrifugo reserves for applications
 (100..113 are Centrifugo's own). Client-side codes 1..3 are the ones centrifuge-js
 uses for a timeout and a lost connection; the Python and Go SDKs reuse them so that
-one table describes every SDK. The README's error table is rendered from this list.
+one table describes every SDK. Code 5 is centrifuge-js's own for a failed token
+getter; the SDKs widen it to every token problem (Centrifugo's 401 would be taken by
+the service's UNAUTHENTICATED, its 109 is a temporary "get a new token" and its 3500
+a disconnect code). The README's error table is rendered from this list.
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ class ErrorCode:
 ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode(1, "TIMEOUT", "The call got no reply within its timeout.", True, "client"),
     ErrorCode(2, "CONNECTION_CLOSED", "The connection was lost or closed before the reply.", True, "client"),
+    ErrorCode(
+        5,
+        "TOKEN_ERROR",
+        "Centrifugo refused the connection token (invalid, expired without a token getter, or missing) or the token getter failed.",
+        False,
+        "client",
+    ),
     ErrorCode(100, "CENTRIFUGO_INTERNAL", "Centrifugo could not reach the service or read its answer.", True, "centrifugo"),
     ErrorCode(400, "BAD_REQUEST", "The handler rejected the call (it raised ValueError); the message is the handler's."),
     ErrorCode(401, "UNAUTHENTICATED", "The method needs an authenticated user and the connection is anonymous."),

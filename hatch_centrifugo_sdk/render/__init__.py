@@ -13,6 +13,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..limits import DEFAULT_MAX_PARAMS_BYTES
+
 LANGUAGES = ("python", "typescript", "go")
 
 
@@ -27,6 +29,7 @@ class SdkInfo:
     package_name: str  # Python distribution name / npm package name / Go module path
     import_name: str  # Python import package / npm name again / Go package name
     changelog: str | None = None  # CHANGELOG.md shipped inside the SDK, when the build has one
+    max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # larger params are refused by the SDK (413)
 
 
 def templates_dir() -> Path:

@@ -155,6 +155,9 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "errors": errors,
         "timeout_error": errors_by_code[1],
         "closed_error": errors_by_code[2],
+        "token_error": errors_by_code[5],
+        "payload_error": errors_by_code[413],
+        "max_params_bytes": sdk.max_params_bytes,
         "type_names": type_names,
         "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
         "exports": sorted(

@@ -327,6 +327,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "package_name": sdk.package_name,
         "centrifuge_range": CENTRIFUGE_RANGE,
         "default_timeout_ms": DEFAULT_TIMEOUT_MS,
+        "max_params_bytes": sdk.max_params_bytes,
         "errors": [
             {
                 "name": e.name,
