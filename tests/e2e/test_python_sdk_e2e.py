@@ -543,3 +543,77 @@ def test_guides_error_example_prints_the_handlers_message(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Error: Task 999 not found\n"
+
+
+# ---------------------------------------------------------------------------
+# Large params and refused tokens
+
+LIMITS_CONSUMER = """
+    from sample_service_sdk import CreateTaskParams, TaskStatsParams
+
+
+    async def main():
+        out = {"sizes": {}}
+        async with CentrifugoRPCClient(given["url"], token=given["token"]) as rpc:
+            api = APIClient(rpc)
+            out["limit"] = rpc.max_params_bytes
+            for size in given["sizes"]:
+                params = CreateTaskParams(user_id=given["user"], title="big", description="x" * size)
+                try:
+                    out["sizes"][str(size)] = len((await api.tasks_create(params)).description)
+                except RpcError as error:
+                    out["sizes"][str(size)] = failure(error)
+            out["still_serving"] = (await api.tasks_get_stats(TaskStatsParams(user_id=given["user"]))).total
+
+        async def refused(**options):
+            try:
+                async with CentrifugoRPCClient(given["url"], timeout=1.0, **options):
+                    return None
+            except RpcError as error:
+                return failure(error)
+
+        async def failing_getter():
+            raise RuntimeError("vault down")
+
+        out["wrong_key"] = await refused(token=given["wrong_key_token"])
+        out["expired"] = await refused(token=given["expired_token"])
+        out["missing"] = await refused()
+        out["getter_fails"] = await refused(get_token=failing_getter)
+        print(json.dumps(out))
+
+
+    asyncio.run(main())
+"""
+
+
+def test_large_params_and_refused_tokens(venv_python: Path, sample_stack: Stack, tmp_path: Path) -> None:
+    from hatch_centrifugo_sdk.centrifugo import make_token
+
+    user = user_id("limits")
+    given = {
+        "url": sample_stack.ws_url,
+        "user": user,
+        "token": sample_stack.token(user),
+        "wrong_key_token": make_token("not-the-servers-key", user),
+        "expired_token": sample_stack.token(user, ttl_seconds=-60),
+        "sizes": [70_000, 200_000, 1_100_000],
+    }
+    out = run_consumer(venv_python, tmp_path, LIMITS_CONSUMER, given)
+    assert out["limit"] == 1_048_576
+    # Over Centrifugo's default WebSocket frame limit (64 KiB), within the service's.
+    assert out["sizes"]["70000"] == 70_000
+    assert out["sizes"]["200000"] == 200_000
+    too_large = out["sizes"]["1100000"]
+    assert (too_large["class"], too_large["code"], too_large["temporary"]) == ("PayloadTooLargeError", 413, False)
+    assert "over the service's limit of 1048576; nothing was sent" in too_large["message"]
+    assert out["still_serving"] == 2  # the connection survived every call
+    for case, words in {
+        "wrong_key": "refused the token (3500 invalid token)",
+        "expired": "the token expired and there is no get_token",
+        "missing": "no token given",
+        "getter_fails": "get_token failed: RuntimeError('vault down')",
+    }.items():
+        error = out[case]
+        assert (error["class"], error["code"], error["temporary"]) == ("TokenError", 5, False), (case, error)
+        assert error["message"].startswith(f"connecting to {sample_stack.ws_url}: "), (case, error)
+        assert words in error["message"], (case, error)

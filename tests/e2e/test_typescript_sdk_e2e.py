@@ -55,6 +55,7 @@ interface Settings {
   otherToken: string;
   missingTaskId: number;
   expiredToken: string;
+  wrongKeyToken: string;
 }
 
 const [scenario = "", raw = "{}"] = process.argv.slice(2);
@@ -232,6 +233,34 @@ const scenarios: Record<string, () => Promise<void>> = {
     }
     print({ before, typed, raw, narrowed });
   },
+};
+
+scenarios.limits = async () => {
+  const [rpc, api] = await connect(settings.token);
+  const sizes: Record<string, unknown> = {};
+  for (const size of [70_000, 200_000, 1_100_000]) {
+    const params = { user_id: settings.user, title: "big", description: "x".repeat(size) };
+    sizes[size] = await api.tasksCreate(params).then((task) => task.description.length, describe);
+  }
+  const stillServing = await api.tasksGetStats({ user_id: settings.user });
+  // Past the SDK's check, straight through centrifuge: Centrifugo cuts the connection.
+  const cut = await rpc.centrifuge.rpc("tasks.get_stats", { user_id: "x".repeat(1_200_000) }).then(
+    () => "answered",
+    (reason: { code: number }) => reason.code,
+  );
+  const afterCut = await api.tasksGetStats({ user_id: settings.user });
+  rpc.close();
+  const refused = async (options: { token?: string; getToken?: () => Promise<string> }) => {
+    const client = new CentrifugoRPCClient({ url: settings.url, websocket: WebSocket, timeout: 1000, ...options });
+    return client.connect().then(() => "connected", describe);
+  };
+  print({
+    limit: rpc.maxParamsBytes, sizes, stillServing, cut, afterCut,
+    wrongKey: await refused({ token: settings.wrongKeyToken }),
+    expired: await refused({ token: settings.expiredToken }),
+    missing: await refused({}),
+    getterFails: await refused({ getToken: () => Promise.reject(new Error("vault down")) }),
+  });
 };
 
 const run = scenarios[scenario];
@@ -485,3 +514,36 @@ def test_calls_after_close_fail_as_connection_closed(program: Path, sample_stack
     _rpc_error(out["raw"], "CONNECTION_CLOSED", "tasks.get_stats: not connected (call connect() first)")
     # `catch (e) { if (e instanceof RpcError && e.code === ErrorCode.CONNECTION_CLOSED) }` narrows as documented.
     assert out["narrowed"] is True
+
+
+# 10. Large params, a cut connection, refused tokens -------------------------------------------
+
+
+def test_large_params_reconnect_and_refused_tokens(program: Path, sample_stack: Stack) -> None:
+    from hatch_centrifugo_sdk.centrifugo import make_token
+
+    user = _user()
+    settings = _settings(
+        sample_stack, user,
+        expiredToken=sample_stack.token(user, ttl_seconds=-60),
+        wrongKeyToken=make_token("not-the-servers-key", user),
+    )
+    out = _scenario(program, "limits", settings)
+
+    assert out["limit"] == 1_048_576
+    assert out["sizes"]["70000"] == 70_000 and out["sizes"]["200000"] == 200_000
+    _rpc_error(out["sizes"]["1100000"], "PAYLOAD_TOO_LARGE")
+    assert "over the service's limit of 1048576; nothing was sent" in out["sizes"]["1100000"]["message"]
+    assert out["stillServing"]["total"] == 2
+    # A message over Centrifugo's limit cuts the connection; the client reconnects for the next call.
+    assert isinstance(out["cut"], int) and out["cut"] < 100, out["cut"]
+    assert out["afterCut"]["total"] == 2
+    for case, words in {
+        "wrongKey": "refused the token (3500 invalid token)",
+        "expired": "the token expired and there is no getToken",
+        "missing": "no token given",
+        "getterFails": "getToken failed: ",
+    }.items():
+        _rpc_error(out[case], "TOKEN_ERROR")
+        assert out[case]["message"].startswith(f"connect to {sample_stack.ws_url}: "), (case, out[case])
+        assert words in out[case]["message"], (case, out[case])
