@@ -58,6 +58,7 @@ type Given struct {
 	TaskUser       string `json:"task_user"`
 	MissingID      int64  `json:"missing_id"`
 	CallTimeoutMS  int64  `json:"call_timeout_ms"`
+	WrongKeyToken  string `json:"wrong_key_token"`
 }
 
 // The exported code constants, by value: a missing constant or two with one value do not compile.
@@ -80,9 +81,55 @@ func main() {
 		emit(failures(ctx, given))
 	case "timeout":
 		timeout(ctx, given)
+	case "limits":
+		emit(limits(ctx, given))
 	default:
 		fail(fmt.Errorf("unknown scenario %q", os.Args[1]))
 	}
+}
+
+func limits(ctx context.Context, given Given) map[string]any {
+	out := map[string]any{"limit": sdk.MaxParamsBytes}
+	client := connect(ctx, given, sdk.Config{Token: given.Token})
+	api := sdk.NewAPI(client)
+	sizes := map[string]any{}
+	for _, size := range []int{70_000, 200_000, 1_100_000} {
+		params := sdk.CreateTaskParams{UserID: given.TaskUser, Title: "big", Description: ptr(repeatX(size))}
+		task, err := api.TasksCreate(ctx, params)
+		if err != nil {
+			sizes[fmt.Sprint(size)] = failure(err)
+		} else {
+			sizes[fmt.Sprint(size)] = len(task.Description)
+		}
+	}
+	out["sizes"] = sizes
+	stats := must(api.TasksGetStats(ctx, sdk.TaskStatsParams{UserID: given.TaskUser}))
+	out["still_serving"] = stats.Total
+	client.Close()
+	refused := func(cfg sdk.Config) map[string]any {
+		short, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		c := sdk.NewClient(given.URL, cfg)
+		defer c.Close()
+		return failure(c.Connect(short))
+	}
+	out["wrong_key"] = refused(sdk.Config{Token: given.WrongKeyToken})
+	out["expired"] = refused(sdk.Config{Token: given.ExpiredToken})
+	out["missing"] = refused(sdk.Config{})
+	out["getter_fails"] = refused(sdk.Config{GetToken: func(context.Context) (string, error) {
+		return "", errors.New("vault down")
+	}})
+	return out
+}
+
+func ptr[T any](value T) *T { return &value }
+
+func repeatX(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = 'x'
+	}
+	return string(b)
 }
 
 func readLine() string {
@@ -546,3 +593,32 @@ def test_per_call_timeout_while_the_service_is_frozen(consumer: Path, sample_sta
     assert frozen["frozen"] == expected_error(1, "tasks.get_stats: no reply in time", cause="deadline")
     assert CALL_TIMEOUT_MS <= frozen["elapsed_ms"] < CALL_TIMEOUT_MS + 2000
     assert resumed["resumed"] == {"total": 0, "completed": 0, "pending": 0, "user_id": given["task_user"]}
+
+
+def test_large_params_and_refused_tokens(consumer: Path, sample_stack: Stack) -> None:
+    from hatch_centrifugo_sdk.centrifugo import make_token
+
+    user = user_id("limits")
+    given = {
+        "url": sample_stack.ws_url,
+        "token": sample_stack.token(user),
+        "task_user": user,
+        "wrong_key_token": make_token("not-the-servers-key", user),
+        "expired_token": sample_stack.token(user, ttl_seconds=-60),
+    }
+    out = run_consumer(consumer, "limits", given)
+    assert out["limit"] == 1_048_576
+    assert out["sizes"]["70000"] == 70_000 and out["sizes"]["200000"] == 200_000
+    too_large = out["sizes"]["1100000"]
+    assert (too_large["code"], too_large["constant"], too_large["temporary"]) == (413, "CodePayloadTooLarge", False)
+    assert "over the service's limit of 1048576; nothing was sent" in too_large["message"]
+    assert out["still_serving"] == 2
+    for case, words in {
+        "wrong_key": "refused the token (3500 invalid token)",
+        "expired": "the token expired and there is no Config.GetToken",
+        "missing": "no token given",
+        "getter_fails": "Config.GetToken failed: vault down",
+    }.items():
+        error = out[case]
+        assert (error["code"], error["constant"], error["temporary"]) == (5, "CodeTokenError", False), (case, error)
+        assert error["message"].startswith("connect: ") and words in error["message"], (case, error)
