@@ -29,6 +29,7 @@ def main() -> None:
     token_secret, api_key, proxy_secret = (secrets.token_hex(16) for _ in range(3))
     config = centrifugo_config(
         port=centrifugo_port,
+        address=LOOPBACK,
         proxy_endpoint=f"http://{LOOPBACK}:{service_port}/centrifugo/rpc",
         proxy_secret=proxy_secret,
         token_secret=token_secret,

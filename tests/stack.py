@@ -211,6 +211,7 @@ def run_stack(
         )
         config = centrifugo_config(
             port=centrifugo_port,
+            address=LOOPBACK,
             proxy_endpoint=f"http://{LOOPBACK}:{service_port}{rpc_path}",
             proxy_secret=proxy_secret,
             token_secret=token_secret,

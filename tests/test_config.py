@@ -90,3 +90,18 @@ def test_a_target_table_is_named_by_its_own_key() -> None:
     with pytest.raises(ConfigError) as failure:
         parse_config({"modules": ["m"], "languages": ["python", "python"]}, project_name="svc", prefix=prefix)
     assert failure.value.problems == [f"{prefix}.languages: each language may appear once"]
+
+
+def test_max_params_bytes_defaults_to_one_mib_and_must_be_a_positive_whole_number() -> None:
+    from hatch_centrifugo_sdk.config import ConfigError, parse_config
+
+    prefix = "tool.hatch.build.hooks.centrifugo-sdk"
+    base = {"modules": ["svc.handlers"], "languages": ["python"]}
+    assert parse_config(base, project_name="svc", prefix=prefix).max_params_bytes == 1_048_576
+    assert parse_config({**base, "max-params-bytes": 4096}, project_name="svc", prefix=prefix).max_params_bytes == 4096
+    for bad in (0, -1, 1.5, "1MiB", True):
+        with pytest.raises(ConfigError) as caught:
+            parse_config({**base, "max-params-bytes": bad}, project_name="svc", prefix=prefix)
+        assert caught.value.problems == [
+            f"{prefix}.max-params-bytes: expected a positive whole number of bytes, got {bad!r}"
+        ]
