@@ -60,6 +60,7 @@ class Config:
     changelog: str | None = "SDK_CHANGELOG.md"
     on_breaking: Literal["error", "warning"] = "error"
     editable: bool = False
+    django_settings: str | None = None  # run django.setup() with this settings module before importing
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
@@ -72,7 +73,10 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     reader = _Reader(raw, prefix, problems)
 
     modules = reader.list_of_str("modules", pattern=_MODULE, what="a dotted module name")
-    if modules is None:
+    django_settings = reader.text("django-settings", pattern=_MODULE, what="a dotted settings module such as 'mysite.settings'")
+    if "django-settings" in reader.raw:
+        pass  # what the apps' ready() register is the API; modules may add to it
+    elif modules is None:
         problems.append(
             f"{prefix}.modules: required key is missing; list the modules whose import registers the handlers, "
             'e.g. modules = ["my_service.handlers"]'
@@ -136,6 +140,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         changelog=changelog,
         on_breaking=on_breaking,
         editable=bool(editable),
+        django_settings=django_settings,
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,
