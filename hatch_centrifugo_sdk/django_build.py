@@ -91,7 +91,7 @@ def _import_settings(settings_module: str, root: Path) -> Path | None:
         raise _failure(f"importing {KEY} module {settings_module!r}", exc, root, _SETTINGS_FIX) from None
     except Exception as exc:
         raise _failure(f"importing {KEY} module {settings_module!r}", exc, root, _SETTINGS_FIX) from None
-    return Path(module.__file__) if getattr(module, "__file__", None) else None
+    return Path(module.__file__) if module.__file__ else None
 
 
 _SETTINGS_FIX = (

@@ -204,3 +204,17 @@ def test_the_example_builds_against_an_unreachable_postgresql(tmp_path: Path) ->
     ]
     assert '"tasks.get_stats"' in (sdk / "api.json").read_text()
     assert not list(project.rglob("*.sqlite3"))
+
+    # The settings module is part of the sources a rebuild is keyed on: without the app whose
+    # ready() registers the handlers, the rebuild runs again (and finds none) instead of reusing.
+    settings = project / "mysite" / "settings.py"
+    settings.write_text(settings.read_text().replace('    "core",\n', ""))
+    again = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(project / "dist")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert again.returncode != 0
+    assert (
+        "modules: the handler modules: django.setup() with 'mysite.settings' registered no @websocket_rpc handler; "
+        "fix: import the handler modules in an AppConfig.ready() or list them in modules"
+    ) in again.stdout + again.stderr
