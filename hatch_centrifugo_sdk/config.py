@@ -74,14 +74,14 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
 
     modules = reader.list_of_str("modules", pattern=_MODULE, what="a dotted module name")
     django_settings = reader.text("django-settings", pattern=_MODULE, what="a dotted settings module such as 'mysite.settings'")
-    if "django-settings" in reader.raw:
-        pass  # what the apps' ready() register is the API; modules may add to it
-    elif modules is None:
+    # With django-settings, what the apps' ready() register is the API; modules may add to it.
+    needs_modules = "django-settings" not in reader.raw
+    if modules is None and needs_modules:
         problems.append(
             f"{prefix}.modules: required key is missing; list the modules whose import registers the handlers, "
             'e.g. modules = ["my_service.handlers"]'
         )
-    elif modules == []:
+    elif modules == [] and needs_modules:
         problems.append(f"{prefix}.modules: list at least one module that registers handlers")
     output = reader.text("output", default="sdk")
     languages = reader.list_of_str("languages", default=list(LANGUAGES), choices=LANGUAGES)
