@@ -64,4 +64,4 @@ bench: bench-tools centrifugo
 	$(BENCH_PY) bench/runtime_bench.py
 
 clean:
-	rm -rf $(WHEELHOUSE) sample_service/dist dist
+	rm -rf $(WHEELHOUSE) sample_service/dist django_example/dist dist

@@ -22,6 +22,7 @@ from . import naming
 from .compat import LockError
 from .config import Config, ConfigError
 from .discovery import import_handlers
+from .django_build import django_project
 from .ir import Api
 from .ir.parser import SchemaError, parse_api
 from .registry import HandlerDefinitionError, Registry, default_registry
@@ -49,13 +50,17 @@ class Artifact:
 
 
 def load_api(project: Project, config: Config, registry: Registry = default_registry) -> Api:
-    handlers = import_handlers(config.modules, project.root, registry)
+    with django_project(config.django_settings, project.root):
+        handlers = import_handlers(config.modules, project.root, registry)
     if not handlers:
+        sources = [f"django.setup() with {config.django_settings!r}"] if config.django_settings else []
+        sources += [f"importing {', '.join(config.modules)}"] if config.modules else []
         raise HandlerDefinitionError(
             "modules",
             "the handler modules",
-            f"importing {', '.join(config.modules)} registered no @websocket_rpc handler",
-            "list the modules that define the handlers",
+            f"{' and '.join(sources)} registered no @websocket_rpc handler",
+            "import the handler modules in an AppConfig.ready() or list them in modules"
+            if config.django_settings else "list the modules that define the handlers",
         )
     api = parse_api(handlers)
     check_type_names(api, config.languages)

@@ -52,8 +52,9 @@ def check(args: argparse.Namespace) -> int:
     warnings = lint(handlers, config.modules)
     for warning in warnings:
         print(f"warning: {warning}")
+    where = [f"the apps of {config.django_settings}"] if config.django_settings else []
     print(
-        f"{len(api.methods)} handlers in {', '.join(config.modules)}: no errors, "
+        f"{len(api.methods)} handlers in {', '.join(where + list(config.modules))}: no errors, "
         f"{len(warnings)} warning{'' if len(warnings) == 1 else 's'}"
     )
     return 0

@@ -62,6 +62,7 @@ class Config:
     on_breaking: Literal["error", "warning"] = "error"
     editable: bool = False
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # largest params an SDK sends; see limits.py
+    django_settings: str | None = None  # run django.setup() with this settings module before importing
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
@@ -74,12 +75,15 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     reader = _Reader(raw, prefix, problems)
 
     modules = reader.list_of_str("modules", pattern=_MODULE, what="a dotted module name")
-    if modules is None:
+    django_settings = reader.text("django-settings", pattern=_MODULE, what="a dotted settings module such as 'mysite.settings'")
+    # With django-settings, what the apps' ready() register is the API; modules may add to it.
+    needs_modules = "django-settings" not in reader.raw
+    if modules is None and needs_modules:
         problems.append(
             f"{prefix}.modules: required key is missing; list the modules whose import registers the handlers, "
             'e.g. modules = ["my_service.handlers"]'
         )
-    elif modules == []:
+    elif modules == [] and needs_modules:
         problems.append(f"{prefix}.modules: list at least one module that registers handlers")
     output = reader.text("output", default="sdk")
     languages = reader.list_of_str("languages", default=list(LANGUAGES), choices=LANGUAGES)
@@ -140,6 +144,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         on_breaking=on_breaking,
         editable=bool(editable),
         max_params_bytes=max_params_bytes,
+        django_settings=django_settings,
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,

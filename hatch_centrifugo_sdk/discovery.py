@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import naming
+from .django_build import unconfigured_fix
 from .registry import Handler, HandlerDefinitionError, Registry, default_registry
 
 # Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
@@ -83,7 +84,7 @@ def _import_failure(name: str, exc: BaseException, root: Path) -> HandlerDefinit
             "handlers in its own environment), or correct the import"
         )
     else:
-        fix = "make the module importable: the build imports it as the service does at start-up"
+        fix = unconfigured_fix(exc, root) or "make the module importable: the build imports it as the service does at start-up"
     return HandlerDefinitionError(where, subject, rule, fix)
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TodosConfig(AppConfig):
+    name = "apps.todos"
+    label = "todos"

@@ -1,0 +1,112 @@
+"""Centrifugo's RPC proxy as an async Django view, routed in ``urls.py``::
+
+    from hatch_centrifugo_sdk.django import rpc_proxy_view
+
+    urlpatterns = [path("centrifugo/rpc", rpc_proxy_view())]
+
+Served through Django's request cycle: middleware runs, ``request_started`` and
+``request_finished`` close stale database connections as for any request, and the async
+ORM's queries run in the request's own thread. Exempt from CSRF (Centrifugo sends no
+token; the shared secret authenticates it). Read from Django settings, with the defaults and
+refusals of ``RpcProxyApp``: ``CENTRIFUGO_PROXY_SECRET`` (required unless
+``CENTRIFUGO_PROXY_INSECURE = True``, for local development only),
+``CENTRIFUGO_HANDLER_TIMEOUT`` (seconds, 10), ``CENTRIFUGO_MAX_PAYLOAD_BYTES`` (1 MiB) and
+``CENTRIFUGO_SERVICE_VERSION`` (optional, answered by ``system.api_version``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Awaitable, Callable
+
+from .dispatch import PROXY_SECRET_HEADER, Dispatcher, Reply
+from .registry import Registry, default_registry
+
+View = Callable[[Any], Awaitable[Any]]
+
+_DEFAULTS = {name: p.default for name, p in inspect.signature(Dispatcher.__init__).parameters.items()}
+_NOT_ALLOWED = Reply(405, b'{"detail":"method not allowed"}')
+
+
+def rpc_proxy_view(registry: Registry = default_registry) -> View:
+    """An async view answering Centrifugo's RPC proxy POSTs with the handlers of ``registry``.
+
+    Settings are read (and refused) when the URLconf is loaded.
+    """
+    dispatcher = dispatcher_from_settings(registry)
+    header = dispatcher.secret_header
+    limit = dispatcher.max_payload_bytes
+
+    async def centrifugo_rpc_proxy(request: Any) -> Any:
+        if request.method != "POST":
+            response = _response(_NOT_ALLOWED)
+            response["Allow"] = "POST"
+            return response
+        secret = request.headers.get(header)
+        # Django decodes header values as latin-1; encoding back gives the bytes sent.
+        if not dispatcher.secret_matches(secret.encode("latin-1") if secret is not None else None):
+            return _response(dispatcher.forbidden())
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > limit:
+            return _response(dispatcher.payload_too_large())
+        body = request.read(limit + 1)  # never more than one byte past the limit into memory
+        if len(body) > limit:
+            return _response(dispatcher.payload_too_large())
+        return _response(await dispatcher.handle(body))
+
+    # The attribute CsrfViewMiddleware reads; the csrf_exempt decorator would wrap the
+    # coroutine function in a sync one before Django 5.0.
+    centrifugo_rpc_proxy.csrf_exempt = True  # type: ignore[attr-defined]
+    return centrifugo_rpc_proxy
+
+
+def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatcher:
+    """A :class:`Dispatcher` configured from ``django.conf.settings`` (ImproperlyConfigured on a bad value)."""
+    from django.conf import settings  # type: ignore[import-untyped]
+    from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
+
+    def read(name: str, default: Any, accept: Callable[[Any], bool], rule: str) -> Any:
+        value = getattr(settings, name, default)
+        if not accept(value):
+            raise ImproperlyConfigured(f"settings.{name} = {value!r}: {rule}")
+        return value
+
+    def is_number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    secret = read(
+        "CENTRIFUGO_PROXY_SECRET", None, lambda v: v is None or (isinstance(v, str) and v != ""),
+        "must be the non-empty secret Centrifugo sends in its proxy header; fix: set it, or leave it unset "
+        "with CENTRIFUGO_PROXY_INSECURE = True for local development only",
+    )
+    insecure = read("CENTRIFUGO_PROXY_INSECURE", False, lambda v: isinstance(v, bool), "must be True or False")
+    timeout = read(
+        "CENTRIFUGO_HANDLER_TIMEOUT", _DEFAULTS["handler_timeout"], lambda v: is_number(v) and v > 0,
+        "must be a positive number of seconds; fix: set it, e.g. 10, or remove it for the default",
+    )
+    limit = read(
+        "CENTRIFUGO_MAX_PAYLOAD_BYTES", _DEFAULTS["max_payload_bytes"],
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
+        "must be a positive number of bytes; fix: set it, e.g. 1048576, or remove it for the default",
+    )
+    version = read("CENTRIFUGO_SERVICE_VERSION", None, lambda v: v is None or isinstance(v, str), "must be a string")
+    if secret is None and not insecure:
+        raise ImproperlyConfigured(
+            "settings.CENTRIFUGO_PROXY_SECRET is not set: anyone who can reach the view could call any handler "
+            f"as any user; fix: set it to the secret Centrifugo sends in its {PROXY_SECRET_HEADER!r} proxy header "
+            "(e.g. os.environ['CENTRIFUGO_PROXY_SECRET']), or CENTRIFUGO_PROXY_INSECURE = True for local development only"
+        )
+    return Dispatcher(
+        registry,
+        proxy_secret=secret,
+        allow_insecure=insecure,
+        handler_timeout=float(timeout),
+        max_payload_bytes=limit,
+        service_version=version,
+    )
+
+
+def _response(reply: Reply) -> Any:
+    from django.http import HttpResponse  # type: ignore[import-untyped]
+
+    return HttpResponse(reply.body, status=reply.status, content_type="application/json")
