@@ -90,3 +90,14 @@ def test_a_target_table_is_named_by_its_own_key() -> None:
     with pytest.raises(ConfigError) as failure:
         parse_config({"modules": ["m"], "languages": ["python", "python"]}, project_name="svc", prefix=prefix)
     assert failure.value.problems == [f"{prefix}.languages: each language may appear once"]
+
+
+def test_the_import_time_limit() -> None:
+    base = {"modules": ["m"], "languages": ["python"]}
+    assert parse_config(base, project_name="svc", prefix=PREFIX).import_timeout == 120
+    assert parse_config({**base, "import-timeout": 5}, project_name="svc", prefix=PREFIX).import_timeout == 5.0
+    assert parse_config({**base, "import-timeout": 0.5}, project_name="svc", prefix=PREFIX).import_timeout == 0.5
+    for bad in (0, -1, True, "60", float("inf"), float("nan")):
+        assert problems({**base, "import-timeout": bad}) == [
+            f"{PREFIX}.import-timeout: expected a number of seconds greater than 0, got {bad!r}"
+        ]

@@ -18,20 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from builds import copy_sample
+from builds import build_env, copy_sample, hatchling_build
 
 KEY = "tool.hatch.build.hooks.centrifugo-sdk.output"
-
-
-def hatchling_build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", *args],
-        cwd=project, env=env or build_env(), capture_output=True, text=True, timeout=120,
-    )
-
-
-def build_env(epoch: int = 1700000000, **extra: str) -> dict[str, str]:
-    return {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), **extra}
 
 
 def set_output(project: Path, output: str) -> None:
