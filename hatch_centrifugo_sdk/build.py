@@ -9,9 +9,7 @@ import hashlib
 import importlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from .discovery import import_handlers
 from .django_build import django_project
 from .ir import Api
 from .ir.parser import SchemaError, parse_api
+from .output import OutputError, recover, staging, unwritable
 from .registry import HandlerDefinitionError, Registry, default_registry
 from .release_gate import ReleaseCheckError, check_release, record_release
 from .render import SdkInfo
@@ -51,7 +50,10 @@ class Artifact:
 
 def load_api(project: Project, config: Config, registry: Registry = default_registry) -> Api:
     with django_project(config.django_settings, project.root):
-        handlers = import_handlers(config.modules, project.root, registry)
+        handlers = import_handlers(
+            config.modules, project.root, registry,
+            timeout=config.import_timeout, timeout_key=f"{config.table}.import-timeout",
+        )
     if not handlers:
         sources = [f"django.setup() with {config.django_settings!r}"] if config.django_settings else []
         sources += [f"importing {', '.join(config.modules)}"] if config.modules else []
@@ -172,6 +174,10 @@ def generate(
     unchanged since the build that wrote ``out_dir``, its artifacts are reused as they are;
     when not even a source file changed, without importing the handlers at all.
     """
+    try:
+        recover(out_dir)
+    except OSError as exc:
+        raise unwritable(out_dir, exc) from None
     sources = source_key(project, config)
     reused = _reusable(out_dir) if _cached_source_key(out_dir) == sources else None
     if reused is not None:
@@ -186,20 +192,22 @@ def generate(
     reused = _reusable(out_dir, key)
     if reused is not None:
         info(f"API {api.hash[:12]}, options and plugin unchanged: reusing the artifacts in {out_dir}")
-        _write_json(out_dir / CACHE_FILE, {"source_key": sources})
+        try:
+            _write_json(out_dir / CACHE_FILE, {"source_key": sources})
+        except OSError as exc:
+            raise unwritable(out_dir, exc) from None
         return reused
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _staging(out_dir) as staging:
-        artifacts = render_and_package(api, infos, staging, log, changelog=notes.changelog)
+    with staging(out_dir) as new:
+        artifacts = render_and_package(api, infos, new, log, changelog=notes.changelog)
         if config.verify:
             from .verify import verify
 
             for a in artifacts:
                 with _timed(log, f"{a.language}: verify"):
-                    verify(a.language, staging / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
-        _write_json(staging / "api.json", {"api_hash": api.hash, **api.to_json()})
-        _write_json(staging / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
-        _write_json(staging / CACHE_FILE, {"source_key": sources})
+                    verify(a.language, new / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
+        _write_json(new / "api.json", {"api_hash": api.hash, **api.to_json()})
+        _write_json(new / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
+        _write_json(new / CACHE_FILE, {"source_key": sources})
     for path in record_release(notes):
         info(f"recorded the release in {path.name}")
     return artifacts
@@ -314,24 +322,6 @@ def manifest(project: Project, api: Api, artifacts: list[Artifact]) -> dict[str,
 
 
 @contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A sibling temp folder that replaces ``out_dir`` only if the body succeeds."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    try:
-        yield staging
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-            os.replace(out_dir, old / "previous")
-            os.replace(staging, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-@contextmanager
 def _timed(log: Log, what: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
@@ -360,5 +350,8 @@ def is_user_error(exc: Exception) -> bool:
 
     return isinstance(
         exc,
-        (HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError, LockError),
+        (
+            HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError,
+            LockError, OutputError,
+        ),
     )

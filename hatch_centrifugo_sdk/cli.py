@@ -125,14 +125,18 @@ def _table(data: Any, *keys: str) -> dict[str, Any]:
 
 def _replace_tree(dest: Path, files: dict[str, str]) -> None:
     if dest.exists():
-        if not (dest / GENERATED_MARKER).is_file() and any(dest.iterdir()):
+        if not dest.is_dir() or (not (dest / GENERATED_MARKER).is_file() and any(dest.iterdir())):
             raise CliError(f"{dest} exists and was not written by generate; remove it or choose another --out")
-        shutil.rmtree(dest)
-    for relative, text in sorted(files.items()):
-        path = dest / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    (dest / GENERATED_MARKER).write_text("written by python -m hatch_centrifugo_sdk generate; replaced on each run\n")
+    try:
+        if dest.exists():
+            shutil.rmtree(dest)
+        for relative, text in sorted(files.items()):
+            path = dest / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+        (dest / GENERATED_MARKER).write_text("written by python -m hatch_centrifugo_sdk generate; replaced on each run\n")
+    except OSError as exc:
+        raise CliError(f"{dest}: cannot write there ({exc.strerror or exc}); make it writable or choose another --out") from None
 
 
 def _parser() -> argparse.ArgumentParser:

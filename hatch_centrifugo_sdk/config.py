@@ -63,10 +63,12 @@ class Config:
     editable: bool = False
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # largest params an SDK sends; see limits.py
     django_settings: str | None = None  # run django.setup() with this settings module before importing
+    import_timeout: float = 120.0  # seconds each handler module may take to import
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    table: str = f"tool.hatch.build.hooks.{PLUGIN_NAME}"  # the TOML key it was read from, for messages
 
 
 def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> Config:
@@ -96,6 +98,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     on_breaking = reader.text("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
     editable = reader.flag("editable", default=False)
     max_params_bytes = reader.positive_int("max-params-bytes", default=DEFAULT_MAX_PARAMS_BYTES)
+    import_timeout = reader.seconds("import-timeout", default=120.0)
 
     default_pkg = f"{project_name}-sdk"
     langs = tuple(languages or ())
@@ -145,10 +148,12 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         editable=bool(editable),
         max_params_bytes=max_params_bytes,
         django_settings=django_settings,
+        import_timeout=import_timeout,
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,
         extra={k: raw[k] for k in HATCHLING_KEYS if k in raw},
+        table=prefix,
     )
 
 
@@ -216,6 +221,14 @@ class _Reader:
             self.problems.append(f"{self.prefix}.{key}: expected a positive whole number of bytes, got {value!r}")
             return default
         return value
+    def seconds(self, key: str, *, default: float) -> float:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+            self.problems.append(f"{self.prefix}.{key}: expected a number of seconds greater than 0, got {value!r}")
+            return default
+        return float(value)
 
     def path_or_false(self, key: str, *, default: str) -> str | None:
         value = self._get(key, False)

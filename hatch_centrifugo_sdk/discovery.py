@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -11,14 +12,21 @@ from typing import Sequence
 from . import naming
 from .django_build import unconfigured_fix
 from .registry import Handler, HandlerDefinitionError, Registry, default_registry
+from .time_limit import TimeLimitExceeded, time_limit
 
 # Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
 # all languages, so enabling a language later never breaks a working API.
 _METHOD_RULES = {"python": naming.python_method, "typescript": naming.ts_method, "go": naming.go_method}
 
 
-def import_handlers(modules: Sequence[str], root: Path, registry: Registry = default_registry) -> list[Handler]:
+def import_handlers(
+    modules: Sequence[str], root: Path, registry: Registry = default_registry, *,
+    timeout: float = 120.0, timeout_key: str = "import-timeout",
+) -> list[Handler]:
     """Import ``modules`` with ``root`` and ``root/src`` importable; return the registered handlers.
+
+    Each import may take ``timeout`` seconds: a module that loops or waits at import would
+    otherwise hang the build without a word.
 
     Under ``python -m build`` the wheel is built from an unpacked sdist in a temp folder
     whose root is not on ``sys.path``; adding it here makes every front end behave alike.
@@ -29,9 +37,25 @@ def import_handlers(modules: Sequence[str], root: Path, registry: Registry = def
     importlib.invalidate_caches()
     for name in modules:
         try:
-            importlib.import_module(name)
+            with time_limit(timeout):
+                importlib.import_module(name)
         except HandlerDefinitionError:
             raise
+        except TimeLimitExceeded as exc:
+            raise HandlerDefinitionError(
+                _where(exc, root, name),
+                f"importing handler module {name!r}",
+                f"it did not finish within {timeout:g} s (stopped at this line)",
+                "make the import return: start loops, servers and connections when the service starts, not at "
+                f"import; or raise {timeout_key} (now {timeout:g})",
+            ) from None
+        except SystemExit as exc:  # would end the build as if it had succeeded, with no wheel
+            raise HandlerDefinitionError(
+                _where(exc, root, name),
+                f"importing handler module {name!r}",
+                f"it raised SystemExit({exc.code!r}) (sys.exit() or exit() at import)",
+                "do not exit at import: put start-up code under 'if __name__ == \"__main__\":'",
+            ) from None
         except ModuleNotFoundError as exc:
             if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
                 raise HandlerDefinitionError(
@@ -72,11 +96,8 @@ def _import_failure(name: str, exc: BaseException, root: Path) -> HandlerDefinit
         where = f"{exc.filename}:{exc.lineno}" if exc.filename else _config_location(root, name)
         rule = f"{type(exc).__name__}: {exc.msg}"
         return HandlerDefinitionError(where, subject, rule, "correct the syntax")
-    frames = traceback.extract_tb(exc.__traceback__)
-    # The deepest frame inside the project is where the user's code failed.
-    inside = [f for f in frames if _is_within(f.filename, root)] or frames
-    where = f"{inside[-1].filename}:{inside[-1].lineno}" if inside else _config_location(root, name)
-    rule = f"{type(exc).__name__}: {exc}"
+    where = _where(exc, root, name)
+    rule = _describe(exc)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         top = exc.name.split(".")[0]
         fix = (
@@ -86,6 +107,31 @@ def _import_failure(name: str, exc: BaseException, root: Path) -> HandlerDefinit
     else:
         fix = unconfigured_fix(exc, root) or "make the module importable: the build imports it as the service does at start-up"
     return HandlerDefinitionError(where, subject, rule, fix)
+
+
+def _where(exc: BaseException, root: Path, name: str) -> str:
+    """The deepest frame inside the project: where the user's code failed."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    inside = [f for f in frames if _is_within(f.filename, root)] or frames
+    return f"{inside[-1].filename}:{inside[-1].lineno}" if inside else _config_location(root, name)
+
+
+# An import error's text can quote settings (a database URL, a token): credentials are
+# masked and the text is cut, keeping the exception's type and place intact.
+_DETAIL_LIMIT = 200
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/\s@]+@")
+_SECRET_VALUE = re.compile(
+    r"((?:password|passwd|pwd|secret|token|api[_-]?key|credentials?)['\"]?\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)}\]]+)",
+    re.IGNORECASE,
+)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    text = _SECRET_VALUE.sub(r"\1***", _URL_CREDENTIALS.sub("***@", text))
+    if len(text) > _DETAIL_LIMIT:
+        text = text[: _DETAIL_LIMIT - 1] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _config_location(root: Path, module: str) -> str:

@@ -37,11 +37,11 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "or set an absolute output folder)"
             )
             return
+        out_dir = self._safe_output_dir(config)
         from .build import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
         from .lint import lint
         from .registry import default_registry
 
-        out_dir = self._output_dir(config)
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
         self.app.display_info(f"{PLUGIN_NAME}: generating {', '.join(config.languages)} SDKs of {project.name} {project.version}")
         try:
@@ -67,7 +67,10 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         import shutil
 
-        out_dir = self._output_dir(self._config())
+        from .output import remove_stale
+
+        out_dir = self._safe_output_dir(self._config())
+        remove_stale(out_dir)
         if out_dir.is_dir() and (out_dir / "sdk-manifest.json").is_file():
             shutil.rmtree(out_dir)
 
@@ -84,8 +87,17 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return f"tool.hatch.build.targets.{self.target_name}.hooks.{PLUGIN_NAME}"
         return f"tool.hatch.build.hooks.{PLUGIN_NAME}"
 
-    def _output_dir(self, config: Config) -> Path:
+    def _safe_output_dir(self, config: Config) -> Path:
+        """The output folder, refused (before any work) unless replacing it deletes nothing of the user's."""
+        from .output import OutputError, check_output, resolve_output
+
         # Relative to the build's output folder (dist/ by default), never dist/ itself:
         # `hatch publish` uploads every top-level wheel there.
         base = Path(self.directory) if self.directory else Path(self.root) / "dist"
-        return (base / os.path.expanduser(config.output)).resolve()
+        out_dir = resolve_output(config.output, base)
+        try:
+            check_output(out_dir, output=config.output, key=f"{self._table_key()}.output", build_dir=base, root=Path(self.root))
+        except OutputError as exc:
+            self.app.abort(f"{PLUGIN_NAME}: {exc}")
+            raise  # abort exits; this keeps type checkers honest
+        return out_dir

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,18 @@ def copy_sample(dest: Path) -> Path:
 
 def run_build(project: Path, front_end: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(FRONT_ENDS[front_end](), cwd=project, env=env, capture_output=True, text=True)
+
+
+def hatchling_build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m hatchling build`` (what ``hatch build`` runs) of the wheel, with this checkout's plugin."""
+    return subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", *args],
+        cwd=project, env=env or build_env(), capture_output=True, text=True, timeout=120,
+    )
+
+
+def build_env(epoch: int = 1700000000, **extra: str) -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), **extra}
 
 
 def digest(path: Path) -> str:

@@ -105,3 +105,14 @@ def test_max_params_bytes_defaults_to_one_mib_and_must_be_a_positive_whole_numbe
         assert caught.value.problems == [
             f"{prefix}.max-params-bytes: expected a positive whole number of bytes, got {bad!r}"
         ]
+
+
+def test_the_import_time_limit() -> None:
+    base = {"modules": ["m"], "languages": ["python"]}
+    assert parse_config(base, project_name="svc", prefix=PREFIX).import_timeout == 120
+    assert parse_config({**base, "import-timeout": 5}, project_name="svc", prefix=PREFIX).import_timeout == 5.0
+    assert parse_config({**base, "import-timeout": 0.5}, project_name="svc", prefix=PREFIX).import_timeout == 0.5
+    for bad in (0, -1, True, "60", float("inf"), float("nan")):
+        assert problems({**base, "import-timeout": bad}) == [
+            f"{PREFIX}.import-timeout: expected a number of seconds greater than 0, got {bad!r}"
+        ]

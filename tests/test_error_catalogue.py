@@ -6,6 +6,7 @@ loads it (``load_api``), with a registry of its own. ``# <-`` marks the line the
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from hatch_centrifugo_sdk.config import Config
 from hatch_centrifugo_sdk.ir.parser import SchemaError
 from hatch_centrifugo_sdk.registry import HandlerDefinitionError, Registry
 
-from builds import run_build
+from builds import build_env, copy_sample, hatchling_build, run_build
 
 MARK = "# <-"
 
@@ -199,6 +200,15 @@ LIMIT = int("ten")  # <-
 ''',
         "ValueError: invalid literal for int() with base 10: 'ten'",
         "make the module importable",
+    ),
+    "exit at import": Case(
+        '''
+import sys
+
+sys.exit(0)  # <-
+''',
+        "it raised SystemExit(0) (sys.exit() or exit() at import)",
+        "do not exit at import: put start-up code under 'if __name__ == \"__main__\":'",
     ),
     "module not found": Case(
         "",
@@ -430,3 +440,114 @@ def test_hatch_build_stops_with_the_message_and_writes_nothing(
     assert "Traceback" not in output
     assert not (project / "dist" / "sdk").exists()
     assert list(project.glob("dist/.sdk-*")) == []
+
+
+# A module that never finishes importing: a loop, a wait, a loop that swallows exceptions.
+NEVER_DONE = {
+    "loop": "while True: pass  # <-",
+    "wait": "import time\ntime.sleep(3600)  # <-",
+    "loop catching exceptions": "while True:\n    try:\n        sum(range(1000))  # <-\n    except Exception:\n        pass",
+}
+
+
+def import_with_limit(root: Path, registry: Registry, seconds: float) -> HandlerDefinitionError:
+    config = Config(modules=("handlers",), import_timeout=seconds)
+    with pytest.raises(HandlerDefinitionError) as info:
+        load_api(Project(root, "svc", "1.0.0"), config, registry=registry)
+    return info.value
+
+
+@pytest.mark.parametrize("name", NEVER_DONE)
+def test_an_import_that_never_finishes_is_stopped_at_its_line(name: str, tmp_path: Path, isolated_imports: Registry) -> None:
+    import signal
+
+    marked = write_case(tmp_path, Case(NEVER_DONE[name], "", ""))
+    # Someone else's SIGALRM handler and timer are given back afterwards.
+    def theirs(signum: int, frame: object) -> None:
+        raise AssertionError("their alarm went off during the test")
+
+    previous = signal.signal(signal.SIGALRM, theirs)
+    signal.setitimer(signal.ITIMER_REAL, 100)
+    try:
+        error = import_with_limit(tmp_path, isolated_imports, 0.3)
+        assert signal.getsignal(signal.SIGALRM) is theirs
+        assert 90 < signal.getitimer(signal.ITIMER_REAL)[0] <= 100
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert error.location == f"{marked}:{marked_line(marked)}"
+    assert error.subject == "importing handler module 'handlers'"
+    assert error.rule == "it did not finish within 0.3 s (stopped at this line)"
+    assert error.fix.endswith("or raise tool.hatch.build.hooks.centrifugo-sdk.import-timeout (now 0.3)")
+    assert "\n" not in str(error)
+
+
+def test_the_import_time_limit_holds_outside_the_main_thread(tmp_path: Path, isolated_imports: Registry) -> None:
+    import threading
+
+    marked = write_case(tmp_path, Case(NEVER_DONE["loop catching exceptions"], "", ""))
+    errors: list[HandlerDefinitionError] = []
+    thread = threading.Thread(target=lambda: errors.append(import_with_limit(tmp_path, isolated_imports, 0.3)))
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive()
+    assert [e.location for e in errors] == [f"{marked}:{marked_line(marked)}"]
+
+
+def test_an_import_errors_text_is_masked_and_cut(tmp_path: Path, isolated_imports: Registry) -> None:
+    """The exception's text can quote a settings module (a DSN, a password): its type and place are kept."""
+    marked = write_case(
+        tmp_path,
+        Case(
+            '''
+DSN = "postgresql://app:s3cret-pw@db.internal:5432/app"
+SETTINGS = {"password": "hunter2", "token": "tok-123"}
+raise RuntimeError(f"could not connect to {DSN} with {SETTINGS}: " + "x" * 5000)  # <-
+''',
+            "", "",
+        ),
+    )
+    with pytest.raises(HandlerDefinitionError) as info:
+        load_api(Project(tmp_path, "svc", "1.0.0"), Config(modules=("handlers",)), registry=isolated_imports)
+    error = info.value
+    assert error.location == f"{marked}:{marked_line(marked)}"
+    assert error.rule.startswith(
+        "RuntimeError: could not connect to postgresql://***@db.internal:5432/app with {'password': ***, 'token': ***}: xxx"
+    )
+    assert len(error.rule) <= 250 and error.rule.endswith("…")
+    for secret in ("s3cret", "hunter2", "tok-123"):
+        assert secret not in str(error)
+
+
+# In real builds: `hatch build` exited 0 with no wheel, `python -m build --wheel` failed with
+# "FileNotFoundError ... output.json", and a loop hung the build, all without a word.
+NEVER_IMPORTED = {
+    "exit": ("import sys\nsys.exit(0)\n", "it raised SystemExit(0)"),
+    "loop": ("while True: pass\n", "it did not finish within 1 s"),
+}
+
+
+@pytest.mark.parametrize("name", NEVER_IMPORTED)
+def test_every_front_end_reports_a_module_that_never_imports(name: str, tmp_path: Path) -> None:
+    project = copy_sample(tmp_path / "sample_service")
+    if name == "loop":
+        pyproject = project / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace("modules = [", "import-timeout = 1\nmodules = [", 1))
+    todos = project / "src" / "sample_service" / "handlers" / "todos.py"
+    code, rule = NEVER_IMPORTED[name]
+    todos.write_text(todos.read_text() + "\n" + code)
+    line = len(todos.read_text().splitlines())  # the added code's last line
+    commands = {
+        "hatchling build": [sys.executable, "-m", "hatchling", "build", "-t", "wheel"],
+        "python -m build --wheel": [sys.executable, "-m", "build", "--wheel", "--no-isolation"],
+        "check": [sys.executable, "-m", "hatch_centrifugo_sdk", "check"],
+    }
+    for front_end, command in commands.items():
+        result = subprocess.run(command, cwd=project, env=build_env(), capture_output=True, text=True, timeout=120)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, f"{front_end}: {output}"
+        messages = [text for text in output.splitlines() if f"todos.py:{line}: importing handler module" in text]
+        assert len(messages) == 1, f"{front_end}: {output}"
+        assert "'sample_service.handlers.todos'" in messages[0] and rule in messages[0] and "; fix: " in messages[0]
+        assert "Traceback" not in output and "FileNotFoundError" not in output, f"{front_end}: {output}"
+        assert not (project / "dist").exists() or not list((project / "dist").glob("*.whl"))

@@ -103,9 +103,12 @@ def test_hatch_clean_removes_the_sdk_outputs(sample: Path, isolated_env: dict[st
 
     assert run_build(sample, "hatch build", isolated_env).returncode == 0
     assert (sample / "dist" / "sdk" / "sdk-manifest.json").is_file()
+    (sample / "dist" / ".sdk-new-0a1b2c3d").mkdir()  # left by killed builds
+    (sample / "dist" / ".sdk-old-0a1b2c3d" / "previous").mkdir(parents=True)
     result = subprocess.run([str(HATCH), "clean"], cwd=sample, env=isolated_env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert not (sample / "dist" / "sdk").exists()
+    assert not list((sample / "dist").glob(".sdk-*"))
 
 
 def test_an_upgraded_dependency_changes_the_environment_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
