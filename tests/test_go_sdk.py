@@ -163,6 +163,18 @@ class Boros(BaseModel):
     pair: Tuple[Ouro, int]
 
 
+class Sentinel(BaseModel):
+    """Literals in unions, as githubkit (an UNSET sentinel) and openai (known model names) declare them."""
+
+    name: Union[Literal["<UNSET>"], str]
+    model: Union[str, Literal["gpt-4o", "o1"], Literal["o3"]]
+
+
+@odds.rpc("sentinel.echo")
+async def echo_sentinel(conn: Any, params: Sentinel) -> Sentinel:
+    return params
+
+
 @odds.rpc("shapes.set")
 async def set_shapes(conn: Any, params: Knobs) -> Shapes:
     raise NotImplementedError
@@ -379,7 +391,7 @@ func TestShapes(t *testing.T) {
 		if s.Animal.Dog == nil || s.Animal.Cat != nil || !s.Animal.Dog.Good {
 			t.Errorf("animal: a dog has no lives, so it is not a cat: %#v", s.Animal)
 		}
-		if s.Mixed.Bool == nil || !*s.Mixed.Bool || s.Mixed.String != nil {
+		if s.Mixed.True == nil || !*s.Mixed.True || s.Mixed.A != nil {
 			t.Errorf("mixed: %#v", s.Mixed)
 		}
 		if s.Pair.Item0 != 1 || s.Pair.Item1 != nil || s.Pair.Item2.Int == nil || *s.Pair.Item2.Int != 2 {
@@ -400,6 +412,28 @@ func TestUnionsRefuseWhatNoVariantTakes(t *testing.T) {
 	}
 	if _, err := json.Marshal(oddsdk.Shapes{}); err == nil {
 		t.Error("a union with no variant set must not encode")
+	}
+}
+
+func TestLiteralSlotsTakeOnlyTheirLiteral(t *testing.T) {
+	var s oddsdk.Sentinel
+	if err := json.Unmarshal([]byte(`{"name":"octocat","model":"custom-model"}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Name.Unset != nil || s.Name.String == nil || *s.Name.String != "octocat" {
+		t.Errorf("name: a real value belongs in String, not the literal's slot: %#v", s.Name)
+	}
+	if s.Model.String == nil || *s.Model.String != "custom-model" || s.Model.Literal != nil || s.Model.O3 != nil {
+		t.Errorf("model: %#v", s.Model)
+	}
+	if err := json.Unmarshal([]byte(`{"name":"<UNSET>","model":"o1"}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Name.Unset == nil || *s.Name.Unset != oddsdk.SentinelNameUnset || s.Name.String != nil {
+		t.Errorf("name: the literal belongs in its own slot: %#v", s.Name)
+	}
+	if s.Model.Literal == nil || *s.Model.Literal != "o1" || s.Model.String != nil {
+		t.Errorf("model: a known name belongs in the literal's slot: %#v", s.Model)
 	}
 }
 

@@ -186,6 +186,7 @@ class GoVariant:
     required: str  # Go expression: the wire names a JSON object must have to be this variant, or "nil"
     tags: str = ""  # tagged: the case list of tag values (Go literals)
     tag: str = ""  # tagged: the one tag value written when encoding, "" when the variant has several
+    allowed: str = ""  # union: a literal variant's values (Go literals); it accepts only these
 
 
 @dataclass(frozen=True)
@@ -378,16 +379,30 @@ class _Types:
         mapped = [self.map(v, where, owner if isinstance(v, Literal) else (name, f)) for v, f in zip(variants, fields)]
         types = [m.expr if m.expr.startswith("*") else "*" + m.expr for m in mapped]
         width = max(map(len, fields)) + 1
-        listed = ", ".join(types)
+        # A literal's slot takes only its values, and is tried before the others: a str variant
+        # would otherwise take every value, the literal's included.
+        order = sorted(range(len(variants)), key=lambda i: not isinstance(variants[i], Literal))
+        held = [
+            f"{fields[i]} ({'only ' + _or_list(variants[i]) if isinstance(variants[i], Literal) else types[i]})"
+            for i in order
+        ]
+        models = any(isinstance(v, Ref) and isinstance(self.api.lookup(v.name), ObjectModel) for v in variants)
         doc = doc_comment(
-            f"{name} holds one of: {listed}. Decoding sets the first variant, in this order, that accepts "
-            "the JSON value: for a model, when the value has each of its required fields and no other "
-            "field, else (a newer service may add fields) when it has each required field."
+            f"{name} holds one of: {', '.join(held)}. Decoding sets the first, in this order, that accepts "
+            "the JSON value"
+            + (": a model takes an object that has each of its required fields and no other field, and on a "
+               "second pass (a newer service may add fields) one that has each required field." if models else ".")
         )
+        literals = any(isinstance(v, Literal) for v in variants)
         self.need("union")
+        if literals:
+            self.shared.add("literal")
         self.helpers.append(GoHelper(
             "union", name, where, doc, tuple(f"{f:<{width}}{t}" for f, t in zip(fields, types)),
-            tuple(GoVariant(f, self.required_keys(v)) for f, v in zip(fields, variants)),
+            tuple(
+                GoVariant(fields[i], self.required_keys(variants[i]), allowed=_literal_values(variants[i]))
+                for i in order
+            ),
         ))
         return _Mapped(name, False, [n for m in mapped for n in m.notes])
 
@@ -402,8 +417,8 @@ class _Types:
             return "Map" + self.variant_name(t.value)
         if isinstance(t, Nullable):
             return self.variant_name(t.inner)
-        if isinstance(t, Literal):
-            return {str: "String", bool: "Bool"}.get(type(t.values[0]), "Int")
+        if isinstance(t, Literal):  # named after its one value, else "Literal"
+            return naming.go_const("", t.values[0]) if len(t.values) == 1 else "Literal"
         return type(t).__name__
 
     def required_keys(self, t: TypeRef) -> str:
@@ -492,6 +507,17 @@ def _value_cycles(api: Api) -> set[tuple[str, str]]:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _literal_values(t: TypeRef) -> str:
+    """The values of a literal variant as Go literals of its slot's type; "" for other variants."""
+    if not isinstance(t, Literal):
+        return ""
+    return ", ".join(go_string(v) if isinstance(v, str) else json.dumps(v) for v in t.values)
+
+
+def _or_list(t: Literal) -> str:
+    return " or ".join(_json(v) for v in t.values)
 
 
 def _go_json_value(value: str | int | bool) -> str:
