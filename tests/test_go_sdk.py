@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Dict, List, Literal, Optional, Set, Tuple, Union
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.ir import Api, Field as IrField, Literal as IrLiteral, Method, ObjectModel, Ref, Union as IrUnion
@@ -168,6 +168,20 @@ class Sentinel(BaseModel):
 
     name: Union[Literal["<UNSET>"], str]
     model: Union[str, Literal["gpt-4o", "o1"], Literal["o3"]]
+
+
+class Perms(BaseModel):
+    """Open to members it does not declare (githubkit's app permissions); "extra" takes the Go name Extra."""
+
+    model_config = ConfigDict(extra="allow")
+
+    issues: str
+    extra: int = 0
+
+
+@odds.rpc("perms.echo")
+async def echo_perms(conn: Any, params: Perms) -> Perms:
+    return params
 
 
 @odds.rpc("sentinel.echo")
@@ -412,6 +426,25 @@ func TestUnionsRefuseWhatNoVariantTakes(t *testing.T) {
 	}
 	if _, err := json.Marshal(oddsdk.Shapes{}); err == nil {
 		t.Error("a union with no variant set must not encode")
+	}
+}
+
+func TestOpenModelsKeepUndeclaredMembers(t *testing.T) {
+	in := `{"issues":"read","pages":"write","extra":3,"nested":{"a":[1,null]}}`
+	var p oddsdk.PermsOutput
+	if err := json.Unmarshal([]byte(in), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Issues != "read" || p.Extra != 3 || len(p.Extra2) != 2 || string(p.Extra2["pages"]) != `"write"` {
+		t.Errorf("decoded: %#v", p)
+	}
+	out, err := json.Marshal(p)
+	if want := `{"issues":"read","extra":3,"nested":{"a":[1,null]},"pages":"write"}`; err != nil || string(out) != want {
+		t.Errorf("got %s (%v), want %s", out, err, want)
+	}
+	out, err = json.Marshal(oddsdk.PermsInput{Issues: "read", Extra2: map[string]json.RawMessage{"issues": []byte(`"x"`)}})
+	if want := `{"issues":"read"}`; err != nil || string(out) != want {
+		t.Errorf("a declared member wins: got %s (%v), want %s", out, err, want)
 	}
 }
 

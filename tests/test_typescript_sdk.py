@@ -57,6 +57,14 @@ class Square(BaseModel):
     side: float
 
 
+class Perms(BaseModel):
+    """Open to members it does not declare (githubkit's app permissions)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    issues: str
+
+
 class Edge(BaseModel):
     """Edge cases: quoted keys, reserved words, */ in text."""
 
@@ -75,6 +83,7 @@ class Edge(BaseModel):
     wait: dt.timedelta
     matrix: List[List[Optional[int]]]
     shapes: Dict[str, Shape]
+    perms: Perms
 
 
 class Error(BaseModel):
@@ -276,6 +285,9 @@ same<Equal<Edge["amount"], string>>();
 same<Equal<Edge["matrix"], (number | null)[][]>>();
 same<Equal<Edge["shapes"], Record<string, "circle" | "square">>>();
 same<Equal<ErrorModel["message"], string>>();
+same<Equal<Edge["perms"]["issues"], string>>();
+same<Equal<Edge["perms"]["pages"], unknown>>();
+const perms: Edge["perms"] = { issues: "read", pages: "write" };
 same<Equal<ReturnType<APIClient["itemsSearch"]>, Promise<ItemPage>>>();
 same<Equal<Parameters<APIClient["itemsSearch"]>[0], ItemQuery>>();
 same<Equal<ReturnType<APIClient["edgeEcho"]>, Promise<ErrorModel>>>();
@@ -303,7 +315,7 @@ export async function main(): Promise<void> {
     await rpc.call("items.search", { query: "raw" });
   } catch (error) {
     if (error instanceof RpcError && error.code === ErrorCode.TIMEOUT && error.temporary) {
-      console.log(error.message, first, item, empty, hash, version, area({ kind: "square", side: 2 }));
+      console.log(error.message, first, item, empty, hash, version, area({ kind: "square", side: 2 }), perms);
     }
   }
   rpc.close();

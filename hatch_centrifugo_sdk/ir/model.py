@@ -139,6 +139,8 @@ class ObjectModel:
     name: str
     fields: tuple[Field, ...]
     description: str = ""
+    # extra="allow": members the model does not declare are kept (every SDK carries them)
+    open: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,10 @@ def _model_json(m: ObjectModel) -> dict[str, Any]:
         if f.constraints:  # only when present: APIs without constraints keep their hash
             entry["constraints"] = {k: v for k, v in f.constraints}
         fields.append(entry)
-    return {"name": m.name, "description": m.description, "fields": fields}
+    out: dict[str, Any] = {"name": m.name, "description": m.description, "fields": fields}
+    if m.open:  # only when set: closed models keep their hash
+        out["open"] = True
+    return out
 
 
 class ApiJsonError(ValueError):
@@ -268,7 +273,10 @@ def api_from_json(data: Any) -> Api:
                 for m in data["methods"]
             ),
             models=tuple(
-                ObjectModel(m["name"], tuple(_field_from_json(f) for f in m["fields"]), m.get("description", ""))
+                ObjectModel(
+                    m["name"], tuple(_field_from_json(f) for f in m["fields"]), m.get("description", ""),
+                    bool(m.get("open", False)),
+                )
                 for m in data["models"]
             ),
             enums=tuple(

@@ -339,7 +339,7 @@ class _Converter:
                     constraints=_constraints(ps),
                 )
             )
-        return ObjectModel(name, tuple(fields), description)
+        return ObjectModel(name, tuple(fields), description, open=s.get("additionalProperties") is True)
 
     def type(self, s: dict[str, Any], where: tuple[str, str]) -> TypeRef:
         if "$ref" in s:

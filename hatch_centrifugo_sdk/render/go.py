@@ -213,6 +213,9 @@ class GoStruct:
     fields: tuple[GoField, ...]
     literals: tuple[LiteralGroup, ...]  # constants of the fields' literal types
     helpers: tuple[GoHelper, ...] = ()  # union and tuple types of the fields
+    extra: str = ""  # an open model's field holding the members it does not declare
+    known: str = ""  # the declared wire names, as Go string literals
+    fills: tuple[str, ...] = ()  # Go statements MarshalJSON runs on its copy before encoding
 
 
 @dataclass(frozen=True)
@@ -301,9 +304,13 @@ class _Types:
                         f.required)
             )
         aligned = _align_fields(fields)
+        extra = naming.unique([*names, "Extra"])[-1] if model.open else ""
+        if extra:
+            self.need("members")
         return GoStruct(
             model.name, type_name, doc_comment(model.description), _one_line(model.description), aligned,
             tuple(self.literals[first_literal:]), tuple(self.helpers[first_helper:]),
+            extra, ", ".join(go_string(f.name) for f in model.fields),
         )
 
     def need(self, *helpers: str) -> None:
@@ -313,6 +320,8 @@ class _Types:
             self.imports.update({"bytes", "fmt"})
         elif "nullable" in helpers:
             self.imports.add("bytes")
+        if "members" in helpers:
+            self.imports.add("slices")
 
     def map(self, t: TypeRef, where: str, owner: tuple[str, str], by_value: bool = False) -> _Mapped:
         """``owner`` (Go type, Go field) names the constants and types a field's type needs;

@@ -95,6 +95,7 @@ class ModelView:
     docstring: str  # a complete, indented string literal, or ""
     description: str
     fields: tuple[FieldView, ...]
+    open: bool = False  # extra="allow": undeclared members are kept
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _model_view(model: ObjectModel, types: _Types) -> ModelView:
         _docstring(model.description, "    "),
         model.description,
         tuple(_field_view(f, attr, types, lenient) for f, attr in zip(model.fields, attrs)),
+        model.open,
     )
 
 

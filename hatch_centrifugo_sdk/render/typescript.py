@@ -199,6 +199,7 @@ class Interface:
     doc: list[str]
     description: str
     properties: list[Property]
+    open: bool = False  # extra="allow": an index signature admits undeclared members
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,9 @@ def _property(f: Field) -> Property:
 
 
 def _interface(m: ObjectModel) -> Interface:
-    return Interface(naming.ts_type(m.name), doc_lines(m.description), one_line(m.description), [_property(f) for f in m.fields])
+    return Interface(
+        naming.ts_type(m.name), doc_lines(m.description), one_line(m.description), [_property(f) for f in m.fields], m.open
+    )
 
 
 def _enum(e: EnumModel) -> Enum:
