@@ -68,7 +68,7 @@ odds = Registry()
 class Shade(str, Enum):
     EMPTY = ""
     DARK_BLUE = "dark-blue"
-    DARK_BLUE_TOO = "dark_blue"  # same Go constant name as "dark-blue": numbered
+    DARK_BLUE_TOO = "dark_blue"  # named after the member, not the value (which reads like "dark-blue")
 
 
 class Level(IntEnum):
@@ -305,7 +305,7 @@ func main() {
 	var when time.Time = item.CreatedAt
 	var kind string = kitchensdk.ItemKindTask
 	var color kitchensdk.Color = item.Tags[0].Color
-	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityValue2, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
+	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityHigh, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
 
 	odd := oddsdk.NewAPI(oddsdk.NewClient(os.Args[1], oddsdk.Config{}))
 	everything, err := odd.CloseMethod(ctx, oddsdk.ConfigModel{})
@@ -321,9 +321,9 @@ func main() {
 	var second *string = shapes.Pair.Item1
 	var loop *oddsdk.Boros = oddsdk.Ouro{}.Boros
 	fmt.Println(pet, either, second, loop.Ouro, loop.Pair.Item0, shapes.Tree.Children[0].Parent)
-	var shade oddsdk.Shade = oddsdk.ShadeDarkBlue2
+	var shade oddsdk.Shade = oddsdk.ShadeDarkBlueToo
 	var code int64 = oddsdk.EverythingInputCodeValue2
-	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinus1)
+	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinusOne)
 }
 """
 
@@ -368,7 +368,7 @@ func TestItem(t *testing.T) {
 		if item.Parent != nil || item.Note != nil {
 			t.Errorf("null parent and note should decode to nil: %+v %+v", item.Parent, item.Note)
 		}
-		if item.Priority != kitchensdk.PriorityValue2 || item.Kind != kitchensdk.ItemKindBug {
+		if item.Priority != kitchensdk.PriorityHigh || item.Kind != kitchensdk.ItemKindBug {
 			t.Errorf("priority, kind: %v %v", item.Priority, item.Kind)
 		}
 		if c := item.Tags[0].Color; c != kitchensdk.ColorDarkBlue {
@@ -623,7 +623,7 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "type Color string",
         'ColorDarkBlue Color = "dark-blue"',
         "type Priority int",
-        "PriorityValue2 Priority = 2",
+        "PriorityHigh Priority = 2",  # the IntEnum's own member names
         'ItemKindBug  = "bug"',
         "ID int64 `json:\"id\"`",
         "UserID string `json:\"user_id\"`",
@@ -653,8 +653,8 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "Config *ConfigModel `json:\"config,omitempty\"`",
         "type ConfigModel struct{}",
         'ShadeEmpty Shade = ""',
-        "LevelMinus1 Level = -1",
-        "LevelValue1 Level = 1",
+        "LevelMinusOne Level = -1",
+        "LevelOne Level = 1",
         "EverythingInputCodeValue3 = 3",
         "EverythingOutputCodeValue3 = 3",
         "OddNameV2 string `json:\"odd-name.v2\"`",

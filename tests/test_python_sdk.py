@@ -432,7 +432,7 @@ RUNTIME_SCRIPT = """
     out["item"] = item.model_dump(mode="json", by_alias=True)
     out["item_types"] = [
         type(item.created_at).__name__, type(item.owner).__name__, type(item.due).__name__,
-        item.tags[0].color is ks.Color.DARK_BLUE, item.priority is ks.Priority.VALUE_2,
+        item.tags[0].color is ks.Color.DARK_BLUE, item.priority is ks.Priority.HIGH,
         type(item.parent).__name__,
     ]
     profile = tr.Profile.model_validate(given["profile"])

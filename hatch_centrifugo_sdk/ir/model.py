@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Union as _U
+from typing import Any, Callable, Union as _U
 
 # Scalar kinds. "any" is only produced for an explicit ``Any`` in a model.
 SCALAR_KINDS = (
@@ -148,6 +148,12 @@ class EnumModel:
     name: str
     values: tuple[str | int, ...]
     description: str = ""
+    # The Python enum's member names, one per value (empty: derive them from the values)
+    members: tuple[str, ...] = ()
+
+    def member_names(self, derive: Callable[[str | int], str]) -> list[str]:
+        """One name per value: the Python member's own where known, else ``derive(value)``."""
+        return list(self.members) if len(self.members) == len(self.values) else [derive(v) for v in self.values]
 
     @property
     def value_kind(self) -> str:
@@ -189,10 +195,7 @@ class Api:
         return {
             "methods": [_method_json(m) for m in self.methods],
             "models": [_model_json(m) for m in self.models],
-            "enums": [
-                {"name": e.name, "description": e.description, "values": list(e.values)}
-                for e in self.enums
-            ],
+            "enums": [_enum_json(e) for e in self.enums],
         }
 
     @functools.cached_property
@@ -223,6 +226,13 @@ def type_json(t: TypeRef) -> dict[str, Any]:
     if isinstance(t, Nullable):
         return {"kind": "nullable", "inner": type_json(t.inner)}
     raise TypeError(f"not a type: {t!r}")
+
+
+def _enum_json(e: EnumModel) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": e.name, "description": e.description, "values": list(e.values)}
+    if e.members:
+        out["members"] = list(e.members)
+    return out
 
 
 def _method_json(m: Method) -> dict[str, Any]:
@@ -280,7 +290,8 @@ def api_from_json(data: Any) -> Api:
                 for m in data["models"]
             ),
             enums=tuple(
-                EnumModel(e["name"], tuple(e["values"]), e.get("description", "")) for e in data.get("enums", ())
+                EnumModel(e["name"], tuple(e["values"]), e.get("description", ""), tuple(e.get("members", ())))
+                for e in data.get("enums", ())
             ),
         )
     except (KeyError, TypeError, AttributeError) as exc:

@@ -546,7 +546,10 @@ def _enum(enum: EnumModel) -> GoEnum:
     base = "int" if enum.value_kind == "integer" else "string"
     if base == "string" and not all(isinstance(v, str) for v in enum.values):
         raise UnsupportedType(f"{where}: an enum mixing strings and numbers ({enum.values!r}) has no Go mapping")
-    names = naming.unique(naming.go_const(name, v) for v in enum.values)
+    if len(enum.members) == len(enum.values):  # the Python enum's own names: Priority.LOW → PriorityLow
+        names = naming.unique(name + naming.go_pascal(m) for m in enum.members)
+    else:
+        names = naming.unique(naming.go_const(name, v) for v in enum.values)
     consts = tuple(GoConst(n, go_string(v) if isinstance(v, str) else str(v)) for n, v in zip(names, enum.values))
     return GoEnum(
         enum.name, name, base, doc_comment(enum.description), _one_line(enum.description), consts,

@@ -241,7 +241,7 @@ def _interface(m: ObjectModel) -> Interface:
 
 
 def _enum(e: EnumModel) -> Enum:
-    members = naming.unique(naming.enum_member(v) for v in e.values)
+    members = naming.unique(naming.ts_enum_member(n) for n in e.member_names(naming.enum_member))
     doc = doc_lines(e.description)
     # The SDK does not validate results: a value added by a newer service arrives as sent.
     doc += [""] * bool(doc) + [UNKNOWN_ENUM_NOTE]
