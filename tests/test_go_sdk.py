@@ -179,6 +179,39 @@ class Perms(BaseModel):
     extra: int = 0
 
 
+class OrderLine(BaseModel):
+    sku: str
+
+
+class Order(BaseModel):
+    lines: List[OrderLine]
+    meta: Dict[str, str]
+    maybe_lines: Optional[List[OrderLine]]
+
+
+class CatPet(BaseModel):
+    pet_type: Literal["cat"]
+    meows: int
+
+
+class DogPet(BaseModel):
+    pet_type: Literal["dog"]
+    barks: int
+
+
+class PetOwner(BaseModel):
+    """Zero values the service refuses: a nil required list, an unset one-value literal tag."""
+
+    order: Order
+    pet: Union[CatPet, DogPet]
+    nickname: Optional[str] = None
+
+
+@odds.rpc("owners.set")
+async def set_owner(conn: Any, params: PetOwner) -> Config:
+    raise NotImplementedError
+
+
 @odds.rpc("perms.echo")
 async def echo_perms(conn: Any, params: Perms) -> Perms:
     return params
@@ -429,6 +462,18 @@ func TestUnionsRefuseWhatNoVariantTakes(t *testing.T) {
 	}
 }
 
+func TestZeroValuesTheServiceAccepts(t *testing.T) {
+	owner := oddsdk.PetOwner{Pet: oddsdk.PetOwnerPet{CatPet: &oddsdk.CatPet{Meows: 2}}, Nickname: oddsdk.Ptr("Tom")}
+	out, err := json.Marshal(owner)
+	want := `{"order":{"lines":[],"meta":{},"maybe_lines":null},"pet":{"pet_type":"cat","meows":2},"nickname":"Tom"}`
+	if err != nil || string(out) != want {
+		t.Errorf("got %s (%v), want %s", out, err, want)
+	}
+	if err := os.WriteFile("testdata/owner.out.json", out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestOpenModelsKeepUndeclaredMembers(t *testing.T) {
 	in := `{"issues":"read","pages":"write","extra":3,"nested":{"a":[1,null]}}`
 	var p oddsdk.PermsOutput
@@ -522,8 +567,8 @@ func TestWireForms(t *testing.T) {
 		{kitchensdk.ItemQuery{Query: "q", Limit: &zero, Colors: []kitchensdk.Color{}}, `{"query":"q","limit":0,"colors":[]}`},
 		{kitchensdk.ItemQuery{Query: "q", Colors: []kitchensdk.Color{kitchensdk.ColorDarkBlue}}, `{"query":"q","colors":["dark-blue"]}`},
 		{oddsdk.ConfigModel{}, `{}`},
-		{oddsdk.EverythingInput{MaybeList: nil}, `{"blob":"","amount":"","anything":null,"unique_tags":null,` +
-			`"at":"","span":"","day":"","code":0,"flag":false,"matrix":null,"lookup":null,"maybe_list":null,` +
+		{oddsdk.EverythingInput{MaybeList: nil}, `{"blob":"","amount":"","anything":null,"unique_tags":[],` +
+			`"at":"","span":"","day":"","code":0,"flag":true,"matrix":[],"lookup":{},"maybe_list":null,` +
 			`"shade":"","user_id":"","userId":"","stress":""}`},
 	} {
 		out, err := json.Marshal(c.value)
@@ -757,6 +802,7 @@ def test_json_round_trips_and_offline_errors(consumer: Path, go_env: dict[str, s
     assert kitchen_sink.Item.model_validate_json(item_out) == item
     assert Everything.model_validate_json((testdata / "everything.out.json").read_text()) == everything
     assert Shapes.model_validate_json((testdata / "shapes.out.json").read_text()) == shapes_sample()
+    assert PetOwner.model_validate_json((testdata / "owner.out.json").read_text()).pet == CatPet(pet_type="cat", meows=2)
     # The three forms the Go test writes of Knobs mean three different things to the service.
     assert [Knobs.model_validate_json(text).limit for text in ("{}", '{"limit":null}', '{"limit":0}')] == [10, None, 0]
 
