@@ -12,6 +12,9 @@ from .render import LANGUAGES
 
 PLUGIN_NAME = "centrifugo-sdk"
 
+# The kinds of lint warning, as the `silence-warnings` key names them (see lint.py).
+WARNING_KINDS = ("handler-docstring", "field-description", "unregistered-handler")
+
 # Keys hatchling itself reads from every build-hook table.
 HATCHLING_KEYS = frozenset(
     {"dependencies", "require-runtime-dependencies", "require-runtime-features", "enable-by-default"}
@@ -62,6 +65,8 @@ class Config:
     on_breaking: Literal["error", "warning"] = "error"
     editable: bool = False
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # largest params an SDK sends; see limits.py
+    silence_warnings: tuple[str, ...] = ()  # lint warning kinds not to print (WARNING_KINDS)
+    table: str = f"tool.hatch.build.hooks.{PLUGIN_NAME}"  # the TOML key it was read from, for messages
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
@@ -92,6 +97,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     on_breaking = reader.text("on-breaking", default="error", pattern=re.compile(r"^(error|warning)$"), what='"error" or "warning"')
     editable = reader.flag("editable", default=False)
     max_params_bytes = reader.positive_int("max-params-bytes", default=DEFAULT_MAX_PARAMS_BYTES)
+    silence = reader.list_of_str("silence-warnings", default=[], choices=WARNING_KINDS)
 
     default_pkg = f"{project_name}-sdk"
     langs = tuple(languages or ())
@@ -140,6 +146,8 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         on_breaking=on_breaking,
         editable=bool(editable),
         max_params_bytes=max_params_bytes,
+        silence_warnings=tuple(silence or ()),
+        table=prefix,
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,

@@ -550,8 +550,8 @@ def _literal_values(t: TypeRef) -> str:
     return ", ".join(go_string(v) if isinstance(v, str) else json.dumps(v) for v in t.values)
 
 
-def _or_list(t: Literal) -> str:
-    return " or ".join(_json(v) for v in t.values)
+def _or_list(t: TypeRef) -> str:
+    return " or ".join(_json(v) for v in t.values) if isinstance(t, Literal) else ""
 
 
 def _go_json_value(value: str | int | bool) -> str:
