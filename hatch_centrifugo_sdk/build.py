@@ -208,8 +208,11 @@ def generate(
         _write_json(new / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(new / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
         _write_json(new / CACHE_FILE, {"source_key": sources})
-    for path in record_release(notes):
+    recorded = record_release(notes)
+    for path in recorded:
         info(f"recorded the release in {path.name}")
+    if recorded:  # the lock and changelog are sources: keep the key they now give
+        _write_json(out_dir / CACHE_FILE, {"source_key": source_key(project, config)})
     return artifacts
 
 

@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def check(args: argparse.Namespace) -> int:
     from .build import Project, load_api
-    from .lint import lint
+    from .lint import lint, summarise
     from .registry import default_registry
 
     root = args.project.resolve()
@@ -49,9 +49,9 @@ def check(args: argparse.Namespace) -> int:
     # The API does not depend on the version, so a dynamic version source is not consulted.
     api = load_api(Project(root, metadata.name, ""), config)
     handlers = [h for h in default_registry]
-    warnings = lint(handlers, config.modules)
-    for warning in warnings:
-        print(f"warning: {warning}")
+    warnings = lint(handlers, config.modules, config.silence_warnings)
+    for line in summarise(warnings, config.table):
+        print(f"warning: {line}")
     where = [f"the apps of {config.django_settings}"] if config.django_settings else []
     print(
         f"{len(api.methods)} handlers in {', '.join(where + list(config.modules))}: no errors, "

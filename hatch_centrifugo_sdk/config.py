@@ -12,6 +12,9 @@ from .render import LANGUAGES
 
 PLUGIN_NAME = "centrifugo-sdk"
 
+# The kinds of lint warning, as the `silence-warnings` key names them (see lint.py).
+WARNING_KINDS = ("handler-docstring", "field-description", "unregistered-handler")
+
 # Keys hatchling itself reads from every build-hook table.
 HATCHLING_KEYS = frozenset(
     {"dependencies", "require-runtime-dependencies", "require-runtime-features", "enable-by-default"}
@@ -64,6 +67,7 @@ class Config:
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # largest params an SDK sends; see limits.py
     django_settings: str | None = None  # run django.setup() with this settings module before importing
     import_timeout: float = 120.0  # seconds each handler module may take to import
+    silence_warnings: tuple[str, ...] = ()  # lint warning kinds not to print (WARNING_KINDS)
     python: PythonOptions | None = None
     typescript: TypeScriptOptions | None = None
     go: GoOptions | None = None
@@ -99,6 +103,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
     editable = reader.flag("editable", default=False)
     max_params_bytes = reader.positive_int("max-params-bytes", default=DEFAULT_MAX_PARAMS_BYTES)
     import_timeout = reader.seconds("import-timeout", default=120.0)
+    silence = reader.list_of_str("silence-warnings", default=[], choices=WARNING_KINDS)
 
     default_pkg = f"{project_name}-sdk"
     langs = tuple(languages or ())
@@ -149,6 +154,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         max_params_bytes=max_params_bytes,
         django_settings=django_settings,
         import_timeout=import_timeout,
+        silence_warnings=tuple(silence or ()),
         python=python if "python" in langs else None,
         typescript=typescript if "typescript" in langs else None,
         go=go if "go" in langs else None,

@@ -39,7 +39,7 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         out_dir = self._safe_output_dir(config)
         from .build import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
-        from .lint import lint
+        from .lint import lint, summarise
         from .registry import default_registry
 
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
@@ -57,8 +57,8 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             if is_user_error(exc) and not self.app.verbosity > 0:
                 self.app.abort(f"{PLUGIN_NAME}: {exc}")
             raise
-        for warning in lint(default_registry, config.modules):
-            self.app.display_warning(f"{PLUGIN_NAME}: {warning}")
+        for line in summarise(lint(default_registry, config.modules, config.silence_warnings), config.table):
+            self.app.display_warning(f"{PLUGIN_NAME}: {line}")
         for a in artifacts:
             self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")
 

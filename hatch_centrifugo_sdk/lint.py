@@ -7,15 +7,24 @@ looks like a handler but was never registered is missing from every SDK.
 from __future__ import annotations
 
 import inspect
+import json
+import os
 import sys
+import sysconfig
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import BaseModel
 
+from .config import WARNING_KINDS
 from .ir.diagnose import walk_models
 from .registry import Handler, field_location, source_location
+
+
+# Past this many warnings of one kind, the rest are counted rather than printed.
+SHOWN_PER_KIND = 10
 
 
 @dataclass(frozen=True, order=True)
@@ -24,38 +33,86 @@ class LintWarning:
     line: int
     subject: str
     message: str
+    kind: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.subject}: {self.message}"
 
 
-def lint(handlers: Iterable[Handler], modules: Iterable[str] = ()) -> list[LintWarning]:
-    """Warnings for ``handlers`` (and unregistered handler-like functions in ``modules``), sorted by place."""
+def lint(handlers: Iterable[Handler], modules: Iterable[str] = (), silence: Iterable[str] = ()) -> list[LintWarning]:
+    """Warnings for ``handlers`` (and unregistered handler-like functions in ``modules``), sorted by place.
+
+    Only the project's own models are linted: a model installed from a distribution (openai's,
+    githubkit's) is not the project's to document. ``silence`` names warning kinds to leave out.
+    """
     handlers = sorted(handlers, key=lambda h: h.method)
+    silenced = set(silence)
     found: set[LintWarning] = set()
-    for h in handlers:
-        if not h.doc:
-            found.add(
-                _at(h.location, f"handler {h.func.__qualname__!r} ({h.method!r})",
-                    "has no docstring; the SDKs show it as the method's documentation")
-            )
-    for use in walk_models(handlers):
-        for name, info in use.model.model_fields.items():
-            if not (info.description or "").strip():
+    if "handler-docstring" not in silenced:
+        for h in handlers:
+            if not h.doc:
                 found.add(
-                    _at(field_location(use.model, name), f"model {use.model.__name__!r}, field {name!r}",
-                        "has no description; the SDKs show Field(description=...) as its documentation")
+                    _at(h.location, f"handler {h.func.__qualname__!r} ({h.method!r})",
+                        "has no docstring; the SDKs show it as the method's documentation", "handler-docstring")
                 )
+    if "field-description" not in silenced:
+        for use in walk_models(handlers):
+            if is_installed(use.model):
+                continue
+            for name, info in use.model.model_fields.items():
+                if not (info.description or "").strip():
+                    found.add(
+                        _at(field_location(use.model, name), f"model {use.model.__name__!r}, field {name!r}",
+                            "has no description; the SDKs show Field(description=...) as its documentation",
+                            "field-description")
+                    )
     registered = {inspect.unwrap(h.func) for h in handlers}
-    for module in modules:
+    for module in modules if "unregistered-handler" not in silenced else ():
         for func in _handler_like(sys.modules.get(module)):
             if func not in registered:
                 found.add(
                     _at(source_location(func), f"function {func.__qualname__!r}",
                         "looks like a handler but is not registered, so no SDK has it; "
-                        "decorate it with @websocket_rpc(\"...\") if clients should call it")
+                        "decorate it with @websocket_rpc(\"...\") if clients should call it", "unregistered-handler")
                 )
     return sorted(found)
+
+
+def summarise(warnings: Iterable[LintWarning], prefix: str) -> list[str]:
+    """The lines to print: at most SHOWN_PER_KIND warnings of each kind, then one line counting the rest
+    and naming the key that silences them (``prefix``: the hook table's TOML key)."""
+    lines: list[str] = []
+    hidden: dict[str, int] = {}
+    shown: dict[str, int] = {}
+    for w in warnings:
+        if shown.get(w.kind, 0) < SHOWN_PER_KIND:
+            shown[w.kind] = shown.get(w.kind, 0) + 1
+            lines.append(str(w))
+        else:
+            hidden[w.kind] = hidden.get(w.kind, 0) + 1
+    for kind, count in sorted(hidden.items()):
+        lines.append(
+            f"{count:,} more {kind} warnings like these; {prefix}.silence-warnings = [{json.dumps(kind)}] silences them"
+        )
+    return lines
+
+
+_INSTALLED = tuple(
+    str(Path(p).resolve()) + os.sep
+    for key in ("purelib", "platlib", "stdlib", "platstdlib")
+    for p in {sysconfig.get_paths().get(key, "")} if p
+)
+
+
+def is_installed(cls: type) -> bool:
+    """Whether ``cls`` comes from an installed distribution or the standard library, not the project."""
+    module = sys.modules.get(cls.__module__)
+    file = getattr(module, "__file__", None)
+    if not file:
+        return False
+    path = str(Path(file).resolve())
+    parts = Path(path).parts
+    return path.startswith(_INSTALLED) or "site-packages" in parts or "dist-packages" in parts
 
 
 def _handler_like(module: Any) -> list[Any]:
@@ -77,8 +134,8 @@ def _handler_like(module: Any) -> list[Any]:
     return out
 
 
-def _at(location: str, subject: str, message: str) -> LintWarning:
+def _at(location: str, subject: str, message: str, kind: str) -> LintWarning:
     file, _, line = location.rpartition(":")
     if not file or not line.isdigit():
-        return LintWarning(location, 0, subject, message)
-    return LintWarning(file, int(line), subject, message)
+        return LintWarning(location, 0, subject, message, kind)
+    return LintWarning(file, int(line), subject, message, kind)

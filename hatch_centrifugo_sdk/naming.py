@@ -180,6 +180,19 @@ def enum_member(value: str | int) -> str:
     return text
 
 
+def python_enum_member(name: str) -> str:
+    """A Python enum's own member name as the SDK's member: kept when it is a plain public
+    identifier (as every real enum's is), else neutralised as a value would be."""
+    if name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_"):
+        return name
+    return enum_member(name)
+
+
+def ts_enum_member(name: str) -> str:
+    """A member name as a key of the TypeScript const object: kept when it is an ASCII identifier."""
+    return name if _TS_IDENT.match(name) else enum_member(name)
+
+
 def go_const(prefix: str, value: str | int) -> str:
     """A Go constant for one enum or literal value: ``Color`` + ``"dark-blue"`` → ``ColorDarkBlue``.
 

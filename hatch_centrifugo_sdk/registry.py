@@ -6,7 +6,11 @@ surfaces where it was made (file:line) instead of as a broken SDK later.
 
 from __future__ import annotations
 
+import ast
+import functools
 import inspect
+import linecache
+import os
 import re
 import typing
 from dataclasses import dataclass
@@ -61,6 +65,10 @@ def source_location(obj: Any) -> str:
         file = inspect.getsourcefile(target) or inspect.getfile(target)
     except TypeError:
         return f"<{getattr(target, '__module__', '?')}>"
+    if isinstance(target, type):
+        found = _classes_in(file).get(target.__qualname__)
+        if found is not None:
+            return f"{file}:{found[0]}"
     try:
         line = inspect.getsourcelines(target)[1]
     except (OSError, TypeError):
@@ -75,15 +83,66 @@ def field_location(model: type, field: str) -> str:
             continue
         where = source_location(owner)
         try:
-            lines, first = inspect.getsourcelines(owner)
-        except (OSError, TypeError):
+            file = inspect.getsourcefile(owner) or ""
+        except TypeError:
             return where
-        declaration = re.compile(rf"^\s+{re.escape(field)}\s*:")
-        for offset, text in enumerate(lines):
-            if declaration.match(text):
-                return f"{where.rsplit(':', 1)[0]}:{first + offset}"
+        found = _classes_in(file).get(owner.__qualname__) if file else None
+        if found is not None and field in found[1]:
+            return f"{file}:{found[1][field]}"
         return where
     return source_location(model)
+
+
+def _classes_in(file: str) -> dict[str, tuple[int, dict[str, int]]]:
+    """Class qualname → (line, {annotated attribute: line}) for every class in ``file``.
+
+    One parse per file (as long as it is unchanged): ``inspect.getsourcelines`` parses the
+    whole file again for every class it is asked about, which on large model files
+    (githubkit's) took most of a build.
+    """
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return {}
+    return _parse_classes(file, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_classes(file: str, mtime: int, size: int) -> dict[str, tuple[int, dict[str, int]]]:
+    linecache.checkcache(file)
+    try:
+        tree = ast.parse("".join(linecache.getlines(file)))
+    except (SyntaxError, ValueError):
+        return {}
+    found: dict[str, tuple[int, dict[str, int]]] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                # inspect reports a decorated class at its first decorator
+                line = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                fields: dict[str, int] = {}
+                annotated(node.body, fields)
+                found.setdefault(prefix + node.name, (line, fields))
+                visit(node.body, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(node.body, f"{prefix}{node.name}.<locals>.")
+            else:
+                for name in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, name, []), prefix)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body, prefix)
+
+    def annotated(body: list[ast.stmt], into: dict[str, int]) -> None:
+        for node in body:
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                into.setdefault(node.target.id, node.lineno)
+            elif not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                for name in ("body", "orelse", "finalbody"):
+                    annotated(getattr(node, name, []), into)
+
+    visit(tree.body, "")
+    return found
 
 
 class Registry:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Dict, List, Literal, Optional, Set, Tuple, Union
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.ir import Api, Field as IrField, Literal as IrLiteral, Method, ObjectModel, Ref, Union as IrUnion
@@ -68,7 +68,7 @@ odds = Registry()
 class Shade(str, Enum):
     EMPTY = ""
     DARK_BLUE = "dark-blue"
-    DARK_BLUE_TOO = "dark_blue"  # same Go constant name as "dark-blue": numbered
+    DARK_BLUE_TOO = "dark_blue"  # named after the member, not the value (which reads like "dark-blue")
 
 
 class Level(IntEnum):
@@ -161,6 +161,65 @@ class Ouro(BaseModel):  # by-value cycles Python cannot even build: Go must stil
 class Boros(BaseModel):
     ouro: Ouro
     pair: Tuple[Ouro, int]
+
+
+class Sentinel(BaseModel):
+    """Literals in unions, as githubkit (an UNSET sentinel) and openai (known model names) declare them."""
+
+    name: Union[Literal["<UNSET>"], str]
+    model: Union[str, Literal["gpt-4o", "o1"], Literal["o3"]]
+
+
+class Perms(BaseModel):
+    """Open to members it does not declare (githubkit's app permissions); "extra" takes the Go name Extra."""
+
+    model_config = ConfigDict(extra="allow")
+
+    issues: str
+    extra: int = 0
+
+
+class OrderLine(BaseModel):
+    sku: str
+
+
+class Order(BaseModel):
+    lines: List[OrderLine]
+    meta: Dict[str, str]
+    maybe_lines: Optional[List[OrderLine]]
+
+
+class CatPet(BaseModel):
+    pet_type: Literal["cat"]
+    meows: int
+
+
+class DogPet(BaseModel):
+    pet_type: Literal["dog"]
+    barks: int
+
+
+class PetOwner(BaseModel):
+    """Zero values the service refuses: a nil required list, an unset one-value literal tag."""
+
+    order: Order
+    pet: Union[CatPet, DogPet]
+    nickname: Optional[str] = None
+
+
+@odds.rpc("owners.set")
+async def set_owner(conn: Any, params: PetOwner) -> Config:
+    raise NotImplementedError
+
+
+@odds.rpc("perms.echo")
+async def echo_perms(conn: Any, params: Perms) -> Perms:
+    return params
+
+
+@odds.rpc("sentinel.echo")
+async def echo_sentinel(conn: Any, params: Sentinel) -> Sentinel:
+    return params
 
 
 @odds.rpc("shapes.set")
@@ -279,7 +338,7 @@ func main() {
 	var when time.Time = item.CreatedAt
 	var kind string = kitchensdk.ItemKindTask
 	var color kitchensdk.Color = item.Tags[0].Color
-	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityValue2, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
+	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityHigh, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
 
 	odd := oddsdk.NewAPI(oddsdk.NewClient(os.Args[1], oddsdk.Config{}))
 	everything, err := odd.CloseMethod(ctx, oddsdk.ConfigModel{})
@@ -295,9 +354,9 @@ func main() {
 	var second *string = shapes.Pair.Item1
 	var loop *oddsdk.Boros = oddsdk.Ouro{}.Boros
 	fmt.Println(pet, either, second, loop.Ouro, loop.Pair.Item0, shapes.Tree.Children[0].Parent)
-	var shade oddsdk.Shade = oddsdk.ShadeDarkBlue2
+	var shade oddsdk.Shade = oddsdk.ShadeDarkBlueToo
 	var code int64 = oddsdk.EverythingInputCodeValue2
-	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinus1)
+	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinusOne)
 }
 """
 
@@ -342,7 +401,7 @@ func TestItem(t *testing.T) {
 		if item.Parent != nil || item.Note != nil {
 			t.Errorf("null parent and note should decode to nil: %+v %+v", item.Parent, item.Note)
 		}
-		if item.Priority != kitchensdk.PriorityValue2 || item.Kind != kitchensdk.ItemKindBug {
+		if item.Priority != kitchensdk.PriorityHigh || item.Kind != kitchensdk.ItemKindBug {
 			t.Errorf("priority, kind: %v %v", item.Priority, item.Kind)
 		}
 		if c := item.Tags[0].Color; c != kitchensdk.ColorDarkBlue {
@@ -379,7 +438,7 @@ func TestShapes(t *testing.T) {
 		if s.Animal.Dog == nil || s.Animal.Cat != nil || !s.Animal.Dog.Good {
 			t.Errorf("animal: a dog has no lives, so it is not a cat: %#v", s.Animal)
 		}
-		if s.Mixed.Bool == nil || !*s.Mixed.Bool || s.Mixed.String != nil {
+		if s.Mixed.True == nil || !*s.Mixed.True || s.Mixed.A != nil {
 			t.Errorf("mixed: %#v", s.Mixed)
 		}
 		if s.Pair.Item0 != 1 || s.Pair.Item1 != nil || s.Pair.Item2.Int == nil || *s.Pair.Item2.Int != 2 {
@@ -400,6 +459,59 @@ func TestUnionsRefuseWhatNoVariantTakes(t *testing.T) {
 	}
 	if _, err := json.Marshal(oddsdk.Shapes{}); err == nil {
 		t.Error("a union with no variant set must not encode")
+	}
+}
+
+func TestZeroValuesTheServiceAccepts(t *testing.T) {
+	owner := oddsdk.PetOwner{Pet: oddsdk.PetOwnerPet{CatPet: &oddsdk.CatPet{Meows: 2}}, Nickname: oddsdk.Ptr("Tom")}
+	out, err := json.Marshal(owner)
+	want := `{"order":{"lines":[],"meta":{},"maybe_lines":null},"pet":{"pet_type":"cat","meows":2},"nickname":"Tom"}`
+	if err != nil || string(out) != want {
+		t.Errorf("got %s (%v), want %s", out, err, want)
+	}
+	if err := os.WriteFile("testdata/owner.out.json", out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenModelsKeepUndeclaredMembers(t *testing.T) {
+	in := `{"issues":"read","pages":"write","extra":3,"nested":{"a":[1,null]}}`
+	var p oddsdk.PermsOutput
+	if err := json.Unmarshal([]byte(in), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Issues != "read" || p.Extra != 3 || len(p.Extra2) != 2 || string(p.Extra2["pages"]) != `"write"` {
+		t.Errorf("decoded: %#v", p)
+	}
+	out, err := json.Marshal(p)
+	if want := `{"issues":"read","extra":3,"nested":{"a":[1,null]},"pages":"write"}`; err != nil || string(out) != want {
+		t.Errorf("got %s (%v), want %s", out, err, want)
+	}
+	out, err = json.Marshal(oddsdk.PermsInput{Issues: "read", Extra2: map[string]json.RawMessage{"issues": []byte(`"x"`)}})
+	if want := `{"issues":"read"}`; err != nil || string(out) != want {
+		t.Errorf("a declared member wins: got %s (%v), want %s", out, err, want)
+	}
+}
+
+func TestLiteralSlotsTakeOnlyTheirLiteral(t *testing.T) {
+	var s oddsdk.Sentinel
+	if err := json.Unmarshal([]byte(`{"name":"octocat","model":"custom-model"}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Name.Unset != nil || s.Name.String == nil || *s.Name.String != "octocat" {
+		t.Errorf("name: a real value belongs in String, not the literal's slot: %#v", s.Name)
+	}
+	if s.Model.String == nil || *s.Model.String != "custom-model" || s.Model.Literal != nil || s.Model.O3 != nil {
+		t.Errorf("model: %#v", s.Model)
+	}
+	if err := json.Unmarshal([]byte(`{"name":"<UNSET>","model":"o1"}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Name.Unset == nil || *s.Name.Unset != oddsdk.SentinelNameUnset || s.Name.String != nil {
+		t.Errorf("name: the literal belongs in its own slot: %#v", s.Name)
+	}
+	if s.Model.Literal == nil || *s.Model.Literal != "o1" || s.Model.String != nil {
+		t.Errorf("model: a known name belongs in the literal's slot: %#v", s.Model)
 	}
 }
 
@@ -455,8 +567,8 @@ func TestWireForms(t *testing.T) {
 		{kitchensdk.ItemQuery{Query: "q", Limit: &zero, Colors: []kitchensdk.Color{}}, `{"query":"q","limit":0,"colors":[]}`},
 		{kitchensdk.ItemQuery{Query: "q", Colors: []kitchensdk.Color{kitchensdk.ColorDarkBlue}}, `{"query":"q","colors":["dark-blue"]}`},
 		{oddsdk.ConfigModel{}, `{}`},
-		{oddsdk.EverythingInput{MaybeList: nil}, `{"blob":"","amount":"","anything":null,"unique_tags":null,` +
-			`"at":"","span":"","day":"","code":0,"flag":false,"matrix":null,"lookup":null,"maybe_list":null,` +
+		{oddsdk.EverythingInput{MaybeList: nil}, `{"blob":"","amount":"","anything":null,"unique_tags":[],` +
+			`"at":"","span":"","day":"","code":0,"flag":true,"matrix":[],"lookup":{},"maybe_list":null,` +
 			`"shade":"","user_id":"","userId":"","stress":""}`},
 	} {
 		out, err := json.Marshal(c.value)
@@ -556,7 +668,7 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "type Color string",
         'ColorDarkBlue Color = "dark-blue"',
         "type Priority int",
-        "PriorityValue2 Priority = 2",
+        "PriorityHigh Priority = 2",  # the IntEnum's own member names
         'ItemKindBug  = "bug"',
         "ID int64 `json:\"id\"`",
         "UserID string `json:\"user_id\"`",
@@ -586,8 +698,8 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "Config *ConfigModel `json:\"config,omitempty\"`",
         "type ConfigModel struct{}",
         'ShadeEmpty Shade = ""',
-        "LevelMinus1 Level = -1",
-        "LevelValue1 Level = 1",
+        "LevelMinusOne Level = -1",
+        "LevelOne Level = 1",
         "EverythingInputCodeValue3 = 3",
         "EverythingOutputCodeValue3 = 3",
         "OddNameV2 string `json:\"odd-name.v2\"`",
@@ -690,6 +802,7 @@ def test_json_round_trips_and_offline_errors(consumer: Path, go_env: dict[str, s
     assert kitchen_sink.Item.model_validate_json(item_out) == item
     assert Everything.model_validate_json((testdata / "everything.out.json").read_text()) == everything
     assert Shapes.model_validate_json((testdata / "shapes.out.json").read_text()) == shapes_sample()
+    assert PetOwner.model_validate_json((testdata / "owner.out.json").read_text()).pet == CatPet(pet_type="cat", meows=2)
     # The three forms the Go test writes of Knobs mean three different things to the service.
     assert [Knobs.model_validate_json(text).limit for text in ("{}", '{"limit":null}', '{"limit":0}')] == [10, None, 0]
 

@@ -153,3 +153,38 @@ def test_the_build_tunes_the_cycle_collector_and_always_restores_it(tmp_path: Pa
     assert during == [(200_000, 30, 30)] != [before]
     assert gc.get_threshold() == before
     assert not (tmp_path / "sdk").exists()
+
+
+REBUILD = """
+import sys
+from pathlib import Path
+
+from hatch_centrifugo_sdk import build
+from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config
+
+root = Path(sys.argv[1])
+config = parse_config({"modules": ["svc_rpc"], "languages": ["python"]}, project_name="svc",
+                      prefix=f"tool.hatch.build.hooks.{PLUGIN_NAME}")
+build.generate(build.Project(root, "svc", "1.0.0"), config, root / "dist" / "sdk", log=print, info=print)
+"""
+
+
+def test_the_first_rebuild_after_a_release_reuses_at_once(tmp_path: Path) -> None:
+    """Recording a release writes the lock and the changelog, which are part of the source key:
+    the key kept for the next build must be the one after they were written."""
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "1.0.0"\n')
+    (root / "svc_rpc.py").write_text(
+        "from pydantic import BaseModel\nfrom hatch_centrifugo_sdk import websocket_rpc\n\n\n"
+        "class Ping(BaseModel):\n    n: int\n\n\n"
+        '@websocket_rpc("ping")\nasync def ping(conn, params: Ping) -> Ping:\n    """Ping."""\n    return params\n'
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", REBUILD, str(root)], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert "recorded the release in sdk-api.lock.json" in runs[0].stdout
+    assert "sources, options and plugin unchanged: reusing" in runs[1].stdout, runs[1].stdout
+    assert "import handlers and read models" not in runs[1].stdout

@@ -128,6 +128,14 @@ class Node(BaseModel):
     level: Optional[Level]
 
 
+class Perms(BaseModel):
+    """Open to members it does not declare (githubkit's app permissions)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    issues: str
+
+
 class Profile(BaseModel):
     """A result: fields with defaults are always present in it."""
 
@@ -140,6 +148,7 @@ class Profile(BaseModel):
     mode: Mode
     anything: Any
     stamp: dt.datetime
+    perms: Perms
     level: int = 1
 
 
@@ -423,7 +432,7 @@ RUNTIME_SCRIPT = """
     out["item"] = item.model_dump(mode="json", by_alias=True)
     out["item_types"] = [
         type(item.created_at).__name__, type(item.owner).__name__, type(item.due).__name__,
-        item.tags[0].color is ks.Color.DARK_BLUE, item.priority is ks.Priority.VALUE_2,
+        item.tags[0].color is ks.Color.DARK_BLUE, item.priority is ks.Priority.HIGH,
         type(item.parent).__name__,
     ]
     profile = tr.Profile.model_validate(given["profile"])
@@ -490,6 +499,7 @@ def runtime(venv_python: Path) -> dict[str, Any]:
     profile = Profile(
         maybe=None, modes=[Mode.FAST], tree=Node(name="root", children=[Node(name="leaf", children=[], level=Level.HIGH)], level=None),
         count=5, pet=Fish(), either="e", mode=Mode.SLOW_MODE, anything={"a": [1]}, stamp=dt.datetime(2024, 1, 1),
+        perms=Perms(issues="read", pages="write", nested={"a": [1, None]}),  # type: ignore[call-arg]
     )
     given = {
         "item": item.model_dump(mode="json", by_alias=True),

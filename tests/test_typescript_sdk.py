@@ -57,6 +57,14 @@ class Square(BaseModel):
     side: float
 
 
+class Perms(BaseModel):
+    """Open to members it does not declare (githubkit's app permissions)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    issues: str
+
+
 class Edge(BaseModel):
     """Edge cases: quoted keys, reserved words, */ in text."""
 
@@ -75,6 +83,7 @@ class Edge(BaseModel):
     wait: dt.timedelta
     matrix: List[List[Optional[int]]]
     shapes: Dict[str, Shape]
+    perms: Perms
 
 
 class Error(BaseModel):
@@ -264,7 +273,7 @@ same<Equal<Required<Item>["priority"], Priority>>();
 same<Equal<Priority, 1 | 2>>();
 same<Equal<Color, "red" | "dark-blue">>();
 same<Equal<typeof Color.DARK_BLUE, "dark-blue">>();
-same<Equal<typeof Priority.VALUE_2, 2>>();
+same<Equal<typeof Priority.HIGH, 2>>();  // the IntEnum's own member names
 same<Equal<Edge["first-name"], string>>();
 same<Equal<Edge["class"], number>>();
 same<Equal<Edge["pair"], [number, string]>>();
@@ -276,6 +285,9 @@ same<Equal<Edge["amount"], string>>();
 same<Equal<Edge["matrix"], (number | null)[][]>>();
 same<Equal<Edge["shapes"], Record<string, "circle" | "square">>>();
 same<Equal<ErrorModel["message"], string>>();
+same<Equal<Edge["perms"]["issues"], string>>();
+same<Equal<Edge["perms"]["pages"], unknown>>();
+const perms: Edge["perms"] = { issues: "read", pages: "write" };
 same<Equal<ReturnType<APIClient["itemsSearch"]>, Promise<ItemPage>>>();
 same<Equal<Parameters<APIClient["itemsSearch"]>[0], ItemQuery>>();
 same<Equal<ReturnType<APIClient["edgeEcho"]>, Promise<ErrorModel>>>();
@@ -303,7 +315,7 @@ export async function main(): Promise<void> {
     await rpc.call("items.search", { query: "raw" });
   } catch (error) {
     if (error instanceof RpcError && error.code === ErrorCode.TIMEOUT && error.temporary) {
-      console.log(error.message, first, item, empty, hash, version, area({ kind: "square", side: 2 }));
+      console.log(error.message, first, item, empty, hash, version, area({ kind: "square", side: 2 }), perms);
     }
   }
   rpc.close();
@@ -424,7 +436,7 @@ def test_node_imports_and_runs_the_package(consumer: Path, sdk: SdkInfo, script:
     assert out["methods"] == ["checkApiVersion", "delete_", "edgeEcho", "itemsGetStats", "itemsSearch", "systemPing"]
     assert out["errorCode"] == {e.name: e.code for e in ERROR_CODES}
     assert out["color"] == {"RED": "red", "DARK_BLUE": "dark-blue"}
-    assert out["priority"] == {"VALUE_1": 1, "VALUE_2": 2}
+    assert out["priority"] == {"LOW": 1, "HIGH": 2}
     assert (out["apiHash"], out["sdkVersion"]) == (sdk.api_hash, sdk.version)
     assert out["frozen"] and out["noWebSocket"]
     assert out["rpcError"] == [True, "RpcError", 422, "bad", False]

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Union as _U
+from typing import Any, Callable, Union as _U
 
 # Scalar kinds. "any" is only produced for an explicit ``Any`` in a model.
 SCALAR_KINDS = (
@@ -139,6 +139,8 @@ class ObjectModel:
     name: str
     fields: tuple[Field, ...]
     description: str = ""
+    # extra="allow": members the model does not declare are kept (every SDK carries them)
+    open: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,12 @@ class EnumModel:
     name: str
     values: tuple[str | int, ...]
     description: str = ""
+    # The Python enum's member names, one per value (empty: derive them from the values)
+    members: tuple[str, ...] = ()
+
+    def member_names(self, derive: Callable[[str | int], str]) -> list[str]:
+        """One name per value: the Python member's own where known, else ``derive(value)``."""
+        return list(self.members) if len(self.members) == len(self.values) else [derive(v) for v in self.values]
 
     @property
     def value_kind(self) -> str:
@@ -187,10 +195,7 @@ class Api:
         return {
             "methods": [_method_json(m) for m in self.methods],
             "models": [_model_json(m) for m in self.models],
-            "enums": [
-                {"name": e.name, "description": e.description, "values": list(e.values)}
-                for e in self.enums
-            ],
+            "enums": [_enum_json(e) for e in self.enums],
         }
 
     @functools.cached_property
@@ -223,6 +228,13 @@ def type_json(t: TypeRef) -> dict[str, Any]:
     raise TypeError(f"not a type: {t!r}")
 
 
+def _enum_json(e: EnumModel) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": e.name, "description": e.description, "values": list(e.values)}
+    if e.members:
+        out["members"] = list(e.members)
+    return out
+
+
 def _method_json(m: Method) -> dict[str, Any]:
     return {
         "name": m.name,
@@ -247,7 +259,10 @@ def _model_json(m: ObjectModel) -> dict[str, Any]:
         if f.constraints:  # only when present: APIs without constraints keep their hash
             entry["constraints"] = {k: v for k, v in f.constraints}
         fields.append(entry)
-    return {"name": m.name, "description": m.description, "fields": fields}
+    out: dict[str, Any] = {"name": m.name, "description": m.description, "fields": fields}
+    if m.open:  # only when set: closed models keep their hash
+        out["open"] = True
+    return out
 
 
 class ApiJsonError(ValueError):
@@ -268,11 +283,15 @@ def api_from_json(data: Any) -> Api:
                 for m in data["methods"]
             ),
             models=tuple(
-                ObjectModel(m["name"], tuple(_field_from_json(f) for f in m["fields"]), m.get("description", ""))
+                ObjectModel(
+                    m["name"], tuple(_field_from_json(f) for f in m["fields"]), m.get("description", ""),
+                    bool(m.get("open", False)),
+                )
                 for m in data["models"]
             ),
             enums=tuple(
-                EnumModel(e["name"], tuple(e["values"]), e.get("description", "")) for e in data.get("enums", ())
+                EnumModel(e["name"], tuple(e["values"]), e.get("description", ""), tuple(e.get("members", ())))
+                for e in data.get("enums", ())
             ),
         )
     except (KeyError, TypeError, AttributeError) as exc:

@@ -70,6 +70,14 @@ class _Schema(GenerateJsonSchema):
         out.update({key: _json_number(schema[name]) for key, name in limits.items() if schema.get(name) is not None})
         return out
 
+    def enum_schema(self, schema: Any) -> Any:
+        # The members' names are part of every SDK's API (Priority.LOW): keep them beside the values.
+        out = super().enum_schema(schema)
+        members = schema.get("members", ())
+        if "enum" in out and [m.value for m in members] == out["enum"]:
+            out["x-member-names"] = [m.name for m in members]
+        return out
+
     def model_schema(self, schema: Any) -> Any:
         self._classes[schema.get("ref", "")] = schema["cls"]
         return super().model_schema(schema)
@@ -316,7 +324,7 @@ class _Converter:
         name = self.names[def_name]
         description = (s.get("description") or "").strip()
         if "enum" in s:
-            return EnumModel(name, tuple(s["enum"]), description)
+            return EnumModel(name, tuple(s["enum"]), description, tuple(s.get("x-member-names", ())))
         if s.get("type") != "object" or "properties" not in s and "additionalProperties" in s:
             raise _Unmappable(
                 def_name,
@@ -339,7 +347,7 @@ class _Converter:
                     constraints=_constraints(ps),
                 )
             )
-        return ObjectModel(name, tuple(fields), description)
+        return ObjectModel(name, tuple(fields), description, open=s.get("additionalProperties") is True)
 
     def type(self, s: dict[str, Any], where: tuple[str, str]) -> TypeRef:
         if "$ref" in s:

@@ -95,6 +95,7 @@ class ModelView:
     docstring: str  # a complete, indented string literal, or ""
     description: str
     fields: tuple[FieldView, ...]
+    open: bool = False  # extra="allow": undeclared members are kept
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _model_view(model: ObjectModel, types: _Types) -> ModelView:
         _docstring(model.description, "    "),
         model.description,
         tuple(_field_view(f, attr, types, lenient) for f, attr in zip(model.fields, attrs)),
+        model.open,
     )
 
 
@@ -255,7 +257,7 @@ def _enum_view(enum: EnumModel) -> EnumView:
         bases = "_enum.IntEnum"
     else:
         bases = "_enum.Enum"
-    members = naming.unique(naming.enum_member(v) for v in enum.values)
+    members = naming.unique(naming.python_enum_member(n) for n in enum.member_names(naming.enum_member))
     return EnumView(
         naming.python_type(enum.name),
         bases,
@@ -381,7 +383,7 @@ class _Types:
             enum = self._enums.get(t.name)
             if enum is None:
                 return None
-            members = naming.unique(naming.enum_member(v) for v in enum.values)
+            members = naming.unique(naming.python_enum_member(n) for n in enum.member_names(naming.enum_member))
             for v, member in zip(enum.values, members):
                 if type(v) is type(value) and v == value:
                     return f"{naming.python_type(enum.name)}.{member}"
@@ -417,7 +419,8 @@ class _Types:
             return _py(t.values[0])
         if isinstance(t, Ref) and t.name in self._enums:
             enum = self._enums[t.name]
-            return f"{naming.python_type(enum.name)}.{naming.enum_member(enum.values[0])}"
+            member = naming.python_enum_member(enum.member_names(naming.enum_member)[0])
+            return f"{naming.python_type(enum.name)}.{member}"
         if isinstance(t, Array):
             return "set()" if self.collection(t) == "set" else "[]"
         if isinstance(t, Map):

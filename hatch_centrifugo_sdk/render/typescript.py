@@ -199,6 +199,7 @@ class Interface:
     doc: list[str]
     description: str
     properties: list[Property]
+    open: bool = False  # extra="allow": an index signature admits undeclared members
 
 
 @dataclass(frozen=True)
@@ -234,11 +235,13 @@ def _property(f: Field) -> Property:
 
 
 def _interface(m: ObjectModel) -> Interface:
-    return Interface(naming.ts_type(m.name), doc_lines(m.description), one_line(m.description), [_property(f) for f in m.fields])
+    return Interface(
+        naming.ts_type(m.name), doc_lines(m.description), one_line(m.description), [_property(f) for f in m.fields], m.open
+    )
 
 
 def _enum(e: EnumModel) -> Enum:
-    members = naming.unique(naming.enum_member(v) for v in e.values)
+    members = naming.unique(naming.ts_enum_member(n) for n in e.member_names(naming.enum_member))
     doc = doc_lines(e.description)
     # The SDK does not validate results: a value added by a newer service arrives as sent.
     doc += [""] * bool(doc) + [UNKNOWN_ENUM_NOTE]

@@ -1,0 +1,85 @@
+"""The checklist's warnings on model sets nobody here wrote: only the project's own models are
+linted, repeats are summarised, a kind can be silenced, and fields are located exactly."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+from fastapi.openapi.models import Contact  # an installed distribution's models, without descriptions
+from pydantic import BaseModel, Field, create_model
+
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.config import PLUGIN_NAME, ConfigError, parse_config
+from hatch_centrifugo_sdk.lint import SHOWN_PER_KIND, lint, summarise
+from hatch_centrifugo_sdk.registry import field_location
+
+TABLE = f"tool.hatch.build.hooks.{PLUGIN_NAME}"
+
+
+class Own(BaseModel):
+    described: int = Field(description="Has one")
+    bare: int
+    contact: Contact = Field(description="Third-party model: its fields are not ours to document")
+
+
+def registry_of(params: type[BaseModel], doc: str | None = "Documented.") -> Registry:
+    registry = Registry()
+
+    async def handler(conn: Any, params: Any) -> Any:
+        return params
+
+    handler.__annotations__ = {"params": params, "return": params}
+    handler.__doc__ = doc
+    registry.rpc("things.get")(handler)
+    return registry
+
+
+def test_only_the_projects_own_models_are_linted() -> None:
+    warnings = lint(registry_of(Own))
+    assert [w.subject for w in warnings] == ["model 'Own', field 'bare'"]
+    assert warnings[0].file == __file__ and warnings[0].line == inspect.getsourcelines(Own)[1] + 2
+
+
+def test_repeated_warnings_are_summarised_with_the_key_that_silences_them() -> None:
+    Wide = create_model("Wide", **{f"f{i}": (int, ...) for i in range(SHOWN_PER_KIND + 5)})  # type: ignore[call-overload]
+    warnings = lint(registry_of(Wide, doc=None))
+    assert len(warnings) == SHOWN_PER_KIND + 6
+    lines = summarise(warnings, TABLE)
+    assert len(lines) == SHOWN_PER_KIND + 2  # the docstring warning, ten fields, one summary
+    assert lines[-1] == (
+        f'5 more field-description warnings like these; {TABLE}.silence-warnings = ["field-description"] silences them'
+    )
+    silenced = lint(registry_of(Wide, doc=None), silence=["field-description"])
+    assert [w.kind for w in silenced] == ["handler-docstring"]
+
+
+def test_silence_warnings_takes_only_known_kinds() -> None:
+    config = parse_config({"modules": ["m"], "languages": ["python"], "silence-warnings": ["field-description"]},
+                          project_name="svc", prefix=TABLE)
+    assert config.silence_warnings == ("field-description",)
+    with pytest.raises(ConfigError, match=r"silence-warnings\[0\]: 'descriptions' is not one of 'handler-docstring'"):
+        parse_config({"modules": ["m"], "silence-warnings": ["descriptions"]}, project_name="svc", prefix=TABLE)
+
+
+def outer() -> type[BaseModel]:
+    @staticmethod  # type: ignore[misc]
+    def unused() -> None: ...
+
+    class Nested(BaseModel):
+        if True:
+            hidden: int = 0
+
+        shown: str
+
+    return Nested
+
+
+def test_fields_are_located_as_inspect_would_find_them() -> None:
+    nested = outer()
+    lines, first = inspect.getsourcelines(nested)
+    for name in ("hidden", "shown"):
+        offset = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{name}:"))
+        assert field_location(nested, name) == f"{__file__}:{first + offset}"
+    assert field_location(Own, "bare") == f"{__file__}:{inspect.getsourcelines(Own)[1] + 2}"
