@@ -29,7 +29,8 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if version == "editable" and not config.editable:
             self.app.display_debug(f"{PLUGIN_NAME}: editable build, SDKs not generated (set editable = true to change)")
             return
-        if os.environ.get("PIP_BUILD_TRACKER") and not os.path.isabs(os.path.expanduser(config.output)):
+        editable = version == "editable"
+        if not editable and os.environ.get("PIP_BUILD_TRACKER") and not os.path.isabs(os.path.expanduser(config.output)):
             # `pip install .` / `pip wheel .` build into a temp folder pip deletes: SDKs
             # written there would be lost, so none are made (an absolute `output` still works).
             self.app.display_info(
@@ -41,7 +42,7 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         from .lint import lint
         from .registry import default_registry
 
-        out_dir = self._output_dir(config)
+        out_dir = self._output_dir(config, editable=editable)
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
         self.app.display_info(f"{PLUGIN_NAME}: generating {', '.join(config.languages)} SDKs of {project.name} {project.version}")
         try:
@@ -84,8 +85,9 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return f"tool.hatch.build.targets.{self.target_name}.hooks.{PLUGIN_NAME}"
         return f"tool.hatch.build.hooks.{PLUGIN_NAME}"
 
-    def _output_dir(self, config: Config) -> Path:
+    def _output_dir(self, config: Config, *, editable: bool = False) -> Path:
         # Relative to the build's output folder (dist/ by default), never dist/ itself:
-        # `hatch publish` uploads every top-level wheel there.
-        base = Path(self.directory) if self.directory else Path(self.root) / "dist"
+        # `hatch publish` uploads every top-level wheel there. Editable wheels are built in
+        # a folder the installer deletes (pip, hatch environments): their SDKs go to dist/.
+        base = Path(self.directory) if self.directory and not editable else Path(self.root) / "dist"
         return (base / os.path.expanduser(config.output)).resolve()

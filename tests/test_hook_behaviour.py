@@ -150,3 +150,22 @@ def test_the_build_tunes_the_cycle_collector_and_always_restores_it(tmp_path: Pa
     assert during == [(200_000, 30, 30)] != [before]
     assert gc.get_threshold() == before
     assert not (tmp_path / "sdk").exists()
+
+
+def test_editable_true_writes_the_sdks_into_the_projects_dist(
+    sample: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    # pip builds the editable wheel in a folder it deletes: with `editable = true` the SDKs go
+    # to the project's own dist/<output>, as `hatch build` would put them.
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        '[tool.hatch.build.hooks.centrifugo-sdk]\n', '[tool.hatch.build.hooks.centrifugo-sdk]\neditable = true\n', 1
+    ))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(sample)],
+        env=isolated_env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(sdk_digests(sample / "dist")) == 5

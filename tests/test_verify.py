@@ -78,3 +78,13 @@ def test_missing_go_warns_or_fails_when_strict(packaged: dict[str, Path], monkey
     assert warnings == ["go SDK not verified: no `go` on PATH"]
     with pytest.raises(VerificationError, match="no `go` on PATH"):
         verify("go", packaged["go"], INFOS["go"], strict=True, warn=_fail)
+
+
+def test_unformatted_go_fails_verification(packaged: dict[str, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "go"
+    broken.mkdir()
+    for f in packaged["go"].iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    (broken / "ugly.go").write_text("package sinksdk\n\nfunc  ugly( ) int { return 1 }\n")
+    with pytest.raises(VerificationError, match="gofmt -l failed: ugly.go is not gofmt-formatted"):
+        verify("go", broken, INFOS["go"], strict=True, warn=_fail)
