@@ -35,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not is_user_error(exc):
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        for error in getattr(exc, "errors", [exc]):  # HandlerDefinitionErrors: one line each
+            print(f"error: {error}", file=sys.stderr)
     return 1
 
 

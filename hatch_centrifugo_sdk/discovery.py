@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import naming
-from .registry import Handler, HandlerDefinitionError, Registry, default_registry
+from .registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
 
 # Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
 # all languages, so enabling a language later never breaks a working API.
@@ -26,6 +26,16 @@ def import_handlers(modules: Sequence[str], root: Path, registry: Registry = def
         if path.is_dir() and str(path) not in sys.path:
             sys.path.insert(0, str(path))
     importlib.invalidate_caches()
+    with registry.collecting() as broken:  # every broken handler is reported, not only the first
+        _import_modules(modules, root)
+    if broken:
+        raise broken[0] if len(broken) == 1 else HandlerDefinitionErrors(broken)
+    handlers = list(registry)
+    check_method_names(handlers)
+    return handlers
+
+
+def _import_modules(modules: Sequence[str], root: Path) -> None:
     for name in modules:
         try:
             importlib.import_module(name)
@@ -43,9 +53,6 @@ def import_handlers(modules: Sequence[str], root: Path, registry: Registry = def
             raise _import_failure(name, exc, root) from None
         except Exception as exc:
             raise _import_failure(name, exc, root) from None
-    handlers = list(registry)
-    check_method_names(handlers)
-    return handlers
 
 
 def check_method_names(handlers: Sequence[Handler]) -> None:

@@ -56,7 +56,7 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
         except Exception as exc:
             if is_user_error(exc) and not self.app.verbosity > 0:
-                self.app.abort(f"{PLUGIN_NAME}: {exc}")
+                self.app.abort("\n".join(f"{PLUGIN_NAME}: {e}" for e in getattr(exc, "errors", [exc])))
             raise
         for warning in lint(default_registry, config.modules):
             self.app.display_warning(f"{PLUGIN_NAME}: {warning}")
