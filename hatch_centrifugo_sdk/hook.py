@@ -56,12 +56,28 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
         except Exception as exc:
             if is_user_error(exc) and not self.app.verbosity > 0:
-                self.app.abort("\n".join(f"{PLUGIN_NAME}: {e}" for e in getattr(exc, "errors", [exc])))
+                lines = [self._users_paths(f"{PLUGIN_NAME}: {e}") for e in getattr(exc, "errors", [exc])]
+                self.app.abort("\n".join(lines))
             raise
         for warning in lint(default_registry, config.modules):
             self.app.display_warning(f"{PLUGIN_NAME}: {warning}")
         for a in artifacts:
             self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")
+
+    def _users_paths(self, message: str) -> str:
+        """Paths in the unpacked sdist that `python -m build` builds the wheel from, mapped back
+        to the user's checkout: the output folder it was given is, by default, that checkout's dist/."""
+        root = Path(self.root).resolve()
+        if not (root / "PKG-INFO").is_file() or not self.directory:
+            return message
+        checkout = Path(self.directory).resolve().parent
+        try:
+            same = (checkout / "pyproject.toml").read_bytes() == (root / "pyproject.toml").read_bytes()
+        except OSError:
+            return message
+        if checkout == root or not same:
+            return message
+        return message.replace(f"{root}{os.sep}", f"{checkout}{os.sep}")
 
     def clean(self, versions: list[str]) -> None:
         if self.target_name != "wheel":

@@ -169,3 +169,17 @@ def test_editable_true_writes_the_sdks_into_the_projects_dist(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(sdk_digests(sample / "dist")) == 5
+
+
+def test_python_m_build_errors_name_the_users_file(sample: Path, isolated_env: dict[str, str]) -> None:
+    # python -m build builds the wheel from an unpacked sdist in a temp folder: the error
+    # must still point at the file the user edits.
+    handlers = sample / "src" / "sample_service" / "handlers" / "todos.py"
+    handlers.write_text(
+        handlers.read_text()
+        + '\n\n@websocket_rpc("todos.sync_one")\ndef sync_one(conn, params: DeleteTodoParams) -> SuccessResult:\n    ...\n'
+    )
+    result = run_build(sample, "python -m build", isolated_env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"{handlers}:" in output and "must be async" in output, output
