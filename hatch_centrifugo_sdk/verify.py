@@ -21,6 +21,14 @@ TYPESCRIPT = "typescript@5.9.3"
 NODE_TYPES = "@types/node@20"
 
 
+# What each language's verification runs, as the build announces it.
+CHECKS = {
+    "python": "byte-compiling every module",
+    "typescript": "npm install, tsc --strict, node",
+    "go": "gofmt -l, go vet, go build",
+}
+
+
 class VerificationError(RuntimeError):
     pass
 
