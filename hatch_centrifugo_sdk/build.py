@@ -24,6 +24,7 @@ from .config import Config, ConfigError
 from .discovery import import_handlers
 from .ir import Api
 from .ir.parser import SchemaError, parse_api
+from .metadata import for_sdk, project_metadata
 from .registry import HandlerDefinitionError, Registry, default_registry
 from .release_gate import ReleaseCheckError, check_release, record_release
 from .render import SdkInfo
@@ -86,23 +87,27 @@ def check_type_names(api: Api, languages: tuple[str, ...]) -> None:
 
 def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo]:
     base = config.version or project.version
+    service = project_metadata(project.root)
     infos: dict[str, SdkInfo] = {}
     if config.python:
         infos["python"] = SdkInfo(
             project.name, project.version, api_hash, config.python.version or base,
             config.python.package, config.python.import_name, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.python.metadata),
         )
     if config.typescript:
         version = config.typescript.version or to_semver(base)
         infos["typescript"] = SdkInfo(
             project.name, project.version, api_hash, version,
             config.typescript.package, config.typescript.package, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.typescript.metadata),
         )
     if config.go:
         version = config.go.version or to_semver(base)
         infos["go"] = SdkInfo(
             project.name, project.version, api_hash, version,
             go_major_suffix(config.go.module, version), config.go.package, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.go.metadata),
         )
     return infos
 

@@ -78,15 +78,37 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     }
     if sdk.changelog is not None:
         files["CHANGELOG.md"] = sdk.changelog
+    if sdk.metadata.license_text is not None:
+        files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
+
+
+# The oldest Node the SDK is tested on (it needs the ws package there; 22 has a global WebSocket).
+NODE_ENGINES = ">=20"
 
 
 def package_json(sdk: SdkInfo) -> str:
     """The manifest, keys in a fixed order; ESM and CommonJS each get their own declarations."""
-    manifest = {
+    meta = sdk.metadata
+    manifest: dict[str, object] = {
         "name": sdk.package_name,
         "version": sdk.version,
-        "description": f"Typed client for the {sdk.service_name} RPC API over Centrifugo",
+        "description": meta.describe(f"Typed client for the {sdk.service_name} RPC API over Centrifugo"),
+        "keywords": list(meta.keywords),
+    }
+    if meta.license:
+        manifest["license"] = meta.license
+    if meta.authors:
+        name, email = meta.authors[0]
+        manifest["author"] = {k: v for k, v in (("name", name), ("email", email)) if v}
+        if len(meta.authors) > 1:
+            manifest["contributors"] = [{k: v for k, v in (("name", n), ("email", e)) if v} for n, e in meta.authors[1:]]
+    if meta.homepage:
+        manifest["homepage"] = meta.homepage
+    if meta.repository:
+        manifest["repository"] = {"type": "git", "url": meta.repository}
+    extra = (["CHANGELOG.md"] if sdk.changelog is not None else []) + (["LICENSE"] if meta.license_text is not None else [])
+    manifest.update({
         "type": "module",
         "main": "./index.cjs",
         "module": "./index.js",
@@ -98,10 +120,11 @@ def package_json(sdk: SdkInfo) -> str:
             },
             "./package.json": "./package.json",
         },
-        "files": [*(["CHANGELOG.md"] if sdk.changelog is not None else []), "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
+        "files": [*extra, "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
         "sideEffects": False,
+        "engines": {"node": NODE_ENGINES},
         "dependencies": {"centrifuge": CENTRIFUGE_RANGE},
-    }
+    })
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
