@@ -358,7 +358,7 @@ def _readme_examples(readme: str) -> list[str]:
 
 def test_tsc_strict_accepts_the_sdk_and_the_readme_examples(consumer: Path, files: dict[str, str]) -> None:
     examples = _readme_examples(files["README.md"])
-    assert len(examples) == 2
+    assert len(examples) == 3
     sources = {"types.mts": TYPES_CONSUMER, "require.cts": CJS_CONSUMER}
     sources.update({f"readme_{i}.mts": text for i, text in enumerate(examples)})
     _tsc(consumer, sources)
