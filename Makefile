@@ -43,8 +43,10 @@ test: venv node-tools centrifugo
 test-large: venv node-tools
 	HYPOTHESIS_PROFILE=large $(PY) -m pytest -q tests/test_properties.py
 
+# The sample through the same command a service uses (python -m hatch_centrifugo_sdk dev).
 serve: venv centrifugo
-	$(PY) scripts/serve.py
+	SAMPLE_SERVICE_DB=$(CURDIR)/.serve/sample.sqlite3 $(PY) -m hatch_centrifugo_sdk dev sample_service.app:app \
+	  --project sample_service --app-dir sample_service/src --centrifugo "$$(scripts/centrifugo.sh)" --workdir .serve
 
 BENCH_VENV := bench/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python

@@ -24,6 +24,7 @@ from .django_build import django_project
 from .ir import Api
 from .ir.parser import SchemaError, parse_api
 from .output import OutputError, recover, staging, unwritable
+from .metadata import for_sdk, project_metadata
 from .registry import HandlerDefinitionError, Registry, default_registry
 from .release_gate import ReleaseCheckError, check_release, record_release
 from .render import SdkInfo
@@ -93,23 +94,27 @@ def check_type_names(api: Api, languages: tuple[str, ...]) -> None:
 
 def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo]:
     base = config.version or project.version
+    service = project_metadata(project.root)
     infos: dict[str, SdkInfo] = {}
     if config.python:
         infos["python"] = SdkInfo(
             project.name, project.version, api_hash, config.python.version or base,
             config.python.package, config.python.import_name, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.python.metadata),
         )
     if config.typescript:
         version = config.typescript.version or to_semver(base)
         infos["typescript"] = SdkInfo(
             project.name, project.version, api_hash, version,
             config.typescript.package, config.typescript.package, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.typescript.metadata),
         )
     if config.go:
         version = config.go.version or to_semver(base)
         infos["go"] = SdkInfo(
             project.name, project.version, api_hash, version,
             go_major_suffix(config.go.module, version), config.go.package, max_params_bytes=config.max_params_bytes,
+            metadata=for_sdk(service, config.go.metadata),
         )
     return infos
 
@@ -202,9 +207,14 @@ def generate(
         if config.verify:
             from .verify import verify
 
+            from .verify import CHECKS
+
             for a in artifacts:
-                with _timed(log, f"{a.language}: verify"):
-                    verify(a.language, new / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
+                # Seconds per SDK: said at the default verbosity, so a quiet build never looks stuck.
+                info(f"verifying the {a.language} SDK ({CHECKS[a.language]})")
+                started = time.perf_counter()
+                verify(a.language, new / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
+                info(f"{a.language} SDK verified in {time.perf_counter() - started:.1f} s")
         _write_json(new / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(new / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
         _write_json(new / CACHE_FILE, {"source_key": sources})

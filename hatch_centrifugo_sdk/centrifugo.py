@@ -31,6 +31,7 @@ def centrifugo_config(
     allowed_origins: Sequence[str] = (),
     secret_header: str = PROXY_SECRET_HEADER,
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
+    namespaces: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A Centrifugo v6 config (``json.dump`` it) that proxies RPC calls to ``proxy_endpoint``.
 
@@ -48,10 +49,13 @@ def centrifugo_config(
     ``max_params_bytes`` must be the SDKs' ``max-params-bytes`` (1 MiB by default): the
     WebSocket frame limit is set above it, so that params an SDK sends never cut the
     connection (Centrifugo's own default, 64 KiB, would).
+
+    ``namespaces`` declares channel namespaces (``"chat"`` allows channels ``chat:...``) with
+    Centrifugo's default options; RPC methods named without ``:`` are proxied whatever they are.
     """
     if max_params_bytes <= 0:
         raise ValueError(f"max_params_bytes={max_params_bytes!r} must be positive")
-    return {
+    config: dict[str, Any] = {
         "http_server": {"address": address, "port": port},
         "websocket": {"message_size_limit": websocket_message_limit(max_params_bytes)},
         "client": {
@@ -72,6 +76,9 @@ def centrifugo_config(
             "without_namespace": {"proxy_enabled": True},
         },
     }
+    if namespaces:
+        config["channel"] = {"namespaces": [{"name": name} for name in namespaces]}
+    return config
 
 
 def make_token(secret: str, user: str, ttl_seconds: int = 3600, *, now: int | None = None) -> str:

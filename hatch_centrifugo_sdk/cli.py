@@ -1,7 +1,9 @@
-"""``python -m hatch_centrifugo_sdk check|generate``: the build's checks and renderers, without a build.
+"""``python -m hatch_centrifugo_sdk COMMAND``: the build's checks and renderers, and a local stack.
 
-check     import the handler modules and run the guide's checklist: errors exit 1, warnings exit 0.
-generate  write each SDK's source tree to DIR/<language>/ (no packaging), for local iteration.
+check              import the handler modules and run the handler checklist: errors exit 1, warnings exit 0.
+generate           write each SDK's source tree to DIR/<language>/ (no packaging), for local iteration.
+centrifugo-config  write the Centrifugo v6 config that proxies RPC calls to your service.
+dev                run Centrifugo and your ASGI app together on loopback, with tokens, until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not is_user_error(exc):
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        for error in getattr(exc, "errors", [exc]):  # HandlerDefinitionErrors: one line each
+            print(f"error: {error}", file=sys.stderr)
     return 1
 
 
@@ -79,6 +82,78 @@ def generate(args: argparse.Namespace) -> int:
         _replace_tree(dest, files)
         print(f"{language}: {infos[language].package_name} {infos[language].version}, {len(files)} files in {dest}")
     return 0
+
+
+def write_centrifugo_config(args: argparse.Namespace) -> int:
+    import json
+    import os
+    import secrets
+
+    from .centrifugo import centrifugo_config
+
+    generated = []
+
+    def secret(given: str | None, variable: str) -> str:
+        value = given or os.environ.get(variable)
+        if not value:
+            value = secrets.token_hex(24)
+            generated.append((variable, value))
+        return value
+
+    config = centrifugo_config(
+        port=args.port,
+        address=args.address,
+        proxy_endpoint=args.proxy_endpoint,
+        proxy_secret=secret(args.proxy_secret, "CENTRIFUGO_PROXY_SECRET"),
+        token_secret=secret(args.token_secret, "CENTRIFUGO_TOKEN_SECRET"),
+        api_key=secret(args.api_key, "CENTRIFUGO_API_KEY"),
+        proxy_timeout=args.proxy_timeout,
+        allowed_origins=args.allowed_origin or (),
+        max_params_bytes=_max_params_bytes(args),
+        namespaces=args.namespace or (),
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {args.out}: RPC proxy to {args.proxy_endpoint}, listening on {args.address or '*'}:{args.port}")
+    for variable, value in generated:  # the service needs the proxy secret; token issuers the token secret
+        print(f"generated {variable}={value}")
+    return 0
+
+
+def dev(args: argparse.Namespace) -> int:
+    from . import devserver
+
+    try:
+        devserver.run(
+            args.app,
+            centrifugo=devserver.find_centrifugo(args.centrifugo),
+            workdir=args.workdir.resolve(),
+            port=args.port,
+            app_port=args.app_port,
+            rpc_path=args.rpc_path,
+            app_dir=args.app_dir,
+            allowed_origins=args.allowed_origin or (),
+            max_params_bytes=_max_params_bytes(args),
+            namespaces=args.namespace or (),
+            users=args.user or ("alice", "bob"),
+        )
+    except devserver.DevServerError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def _max_params_bytes(args: argparse.Namespace) -> int:
+    """--max-params-bytes, else the project's max-params-bytes (the SDKs' limit), else the default."""
+    from .limits import DEFAULT_MAX_PARAMS_BYTES
+
+    if args.max_params_bytes is not None:
+        return int(args.max_params_bytes)
+    if (args.project / "pyproject.toml").is_file():
+        try:
+            return read_project(args.project.resolve())[1].max_params_bytes
+        except CliError:
+            pass
+    return DEFAULT_MAX_PARAMS_BYTES
 
 
 def read_project(root: Path, languages: Sequence[str] | None = None) -> tuple[Any, Config]:
@@ -165,4 +240,50 @@ def _parser() -> argparse.ArgumentParser:
         help=f"one of {', '.join(LANGUAGES)}; repeat for several (default: the configured languages)",
     )
     generate_cmd.set_defaults(run=generate)
+
+    centrifugo = argparse.ArgumentParser(add_help=False)
+    centrifugo.add_argument("--port", type=int, default=8000, help="Centrifugo's port (default: 8000)")
+    centrifugo.add_argument(
+        "--allowed-origin", action="append", metavar="ORIGIN",
+        help="a web page origin whose browsers may connect, e.g. http://localhost:5173; repeat for several",
+    )
+    centrifugo.add_argument(
+        "--max-params-bytes", type=int, metavar="N",
+        help="the SDKs' max-params-bytes (default: the project's setting, else 1 MiB)",
+    )
+    centrifugo.add_argument(
+        "--namespace", action="append", metavar="NAME", help="a channel namespace to declare; repeat for several"
+    )
+
+    config_cmd = commands.add_parser(
+        "centrifugo-config", parents=[project, centrifugo],
+        help="write the Centrifugo v6 config that proxies RPC calls to your service",
+    )
+    config_cmd.add_argument("--proxy-endpoint", required=True, metavar="URL",
+                            help="your service's RPC endpoint, e.g. http://service:9000/centrifugo/rpc")
+    config_cmd.add_argument("--proxy-secret", metavar="SECRET",
+                            help="shared with the service (default: $CENTRIFUGO_PROXY_SECRET, else generated)")
+    config_cmd.add_argument("--token-secret", metavar="SECRET",
+                            help="HMAC key of connection tokens (default: $CENTRIFUGO_TOKEN_SECRET, else generated)")
+    config_cmd.add_argument("--api-key", metavar="KEY", help="server API key (default: $CENTRIFUGO_API_KEY, else generated)")
+    config_cmd.add_argument("--address", default="127.0.0.1",
+                            help='interface to listen on (default: 127.0.0.1; "" for every interface, in a container)')
+    config_cmd.add_argument("--proxy-timeout", default="5s", help="above your handlers' timeouts (default: 5s)")
+    config_cmd.add_argument("--out", type=Path, default=Path("centrifugo.json"), metavar="FILE",
+                            help="where to write (default: centrifugo.json)")
+    config_cmd.set_defaults(run=write_centrifugo_config)
+
+    dev_cmd = commands.add_parser(
+        "dev", parents=[project, centrifugo],
+        help="run Centrifugo and your ASGI app (uvicorn) on loopback with fresh secrets and tokens, until Ctrl-C",
+    )
+    dev_cmd.add_argument("app", metavar="MODULE:APP", help="your ASGI app, as uvicorn takes it, e.g. my_service.app:app")
+    dev_cmd.add_argument("--app-port", type=int, default=9000, help="the service's port (default: 9000)")
+    dev_cmd.add_argument("--app-dir", type=Path, metavar="DIR", help="folder to import the app from (e.g. src)")
+    dev_cmd.add_argument("--rpc-path", default="/centrifugo/rpc", help="the endpoint's path (default: /centrifugo/rpc)")
+    dev_cmd.add_argument("--centrifugo", metavar="PATH", help="the Centrifugo v6 binary (default: $CENTRIFUGO_BIN or PATH)")
+    dev_cmd.add_argument("--user", action="append", metavar="ID", help="print a token for this user (default: alice, bob)")
+    dev_cmd.add_argument("--workdir", type=Path, default=Path(".centrifugo-dev"), metavar="DIR",
+                         help="config, logs and tokens.json (default: .centrifugo-dev)")
+    dev_cmd.set_defaults(run=dev)
     return parser

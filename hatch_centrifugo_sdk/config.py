@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
 from .limits import DEFAULT_MAX_PARAMS_BYTES
+from .metadata import MetadataOverrides
 from .naming import snake
 from .render import LANGUAGES
 
@@ -25,6 +26,7 @@ _DIST_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$"
 _NPM_NAME = re.compile(r"^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$")
 _GO_MODULE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}(/[A-Za-z0-9._~-]+)+$")
 _GO_PACKAGE = re.compile(r"^[a-z][a-z0-9]*$")
+_URL = re.compile(r"^https?://\S+$")
 
 
 class ConfigError(ValueError):
@@ -38,12 +40,14 @@ class PythonOptions:
     package: str
     import_name: str
     version: str | None = None
+    metadata: MetadataOverrides = MetadataOverrides()  # description, licence, links for registries
 
 
 @dataclass(frozen=True)
 class TypeScriptOptions:
     package: str
     version: str | None = None
+    metadata: MetadataOverrides = MetadataOverrides()  # description, licence, links for registries
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class GoOptions:
     module: str
     package: str
     version: str | None = None
+    metadata: MetadataOverrides = MetadataOverrides()  # description, licence, links for registries
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         package=py_package,
         import_name=sub.text("import-name", default=snake(py_package), pattern=_MODULE, what="a Python import name"),
         version=sub.text("version"),
+        metadata=_metadata_overrides(sub),
     )
     sub.done()
     sub = reader.table("typescript")
@@ -122,6 +128,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
             "package", default=default_pkg.lower(), pattern=_NPM_NAME, what="an npm package name such as '@scope/name'"
         ),
         version=sub.text("version"),
+        metadata=_metadata_overrides(sub),
     )
     sub.done()
     sub = reader.table("go")
@@ -135,6 +142,7 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         module=module or "",
         package=sub.text("package", default=_go_package_name(module or ""), pattern=_GO_PACKAGE, what="a lower-case Go package name"),
         version=sub.text("version"),
+        metadata=_metadata_overrides(sub),
     )
     sub.done()
 
@@ -160,6 +168,18 @@ def parse_config(raw: Mapping[str, Any], *, project_name: str, prefix: str) -> C
         go=go if "go" in langs else None,
         extra={k: raw[k] for k in HATCHLING_KEYS if k in raw},
         table=prefix,
+    )
+
+
+def _metadata_overrides(sub: _Reader) -> MetadataOverrides:
+    """One SDK's replacements for the service's [project] metadata."""
+    keywords = sub.list_of_str("keywords")
+    return MetadataOverrides(
+        description=sub.text("description"),
+        license=sub.text("license"),
+        keywords=tuple(keywords) if keywords is not None else None,
+        homepage=sub.text("homepage", pattern=_URL, what="an http(s) URL"),
+        repository=sub.text("repository", pattern=_URL, what="an http(s) URL"),
     )
 
 

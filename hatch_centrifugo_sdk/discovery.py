@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import naming
 from .django_build import unconfigured_fix
-from .registry import Handler, HandlerDefinitionError, Registry, default_registry
+from .registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
 from .time_limit import TimeLimitExceeded, time_limit
 
 # Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
@@ -35,6 +35,16 @@ def import_handlers(
         if path.is_dir() and str(path) not in sys.path:
             sys.path.insert(0, str(path))
     importlib.invalidate_caches()
+    with registry.collecting() as broken:  # every broken handler is reported, not only the first
+        _import_modules(modules, root, timeout, timeout_key)
+    if broken:
+        raise broken[0] if len(broken) == 1 else HandlerDefinitionErrors(broken)
+    handlers = list(registry)
+    check_method_names(handlers)
+    return handlers
+
+
+def _import_modules(modules: Sequence[str], root: Path, timeout: float, timeout_key: str) -> None:
     for name in modules:
         try:
             with time_limit(timeout):
@@ -68,9 +78,6 @@ def import_handlers(
             raise _import_failure(name, exc, root) from None
         except Exception as exc:
             raise _import_failure(name, exc, root) from None
-    handlers = list(registry)
-    check_method_names(handlers)
-    return handlers
 
 
 def check_method_names(handlers: Sequence[Handler]) -> None:

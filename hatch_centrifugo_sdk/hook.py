@@ -29,7 +29,8 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if version == "editable" and not config.editable:
             self.app.display_debug(f"{PLUGIN_NAME}: editable build, SDKs not generated (set editable = true to change)")
             return
-        if os.environ.get("PIP_BUILD_TRACKER") and not os.path.isabs(os.path.expanduser(config.output)):
+        editable = version == "editable"
+        if not editable and os.environ.get("PIP_BUILD_TRACKER") and not os.path.isabs(os.path.expanduser(config.output)):
             # `pip install .` / `pip wheel .` build into a temp folder pip deletes: SDKs
             # written there would be lost, so none are made (an absolute `output` still works).
             self.app.display_info(
@@ -37,7 +38,7 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "or set an absolute output folder)"
             )
             return
-        out_dir = self._safe_output_dir(config)
+        out_dir = self._safe_output_dir(config, editable=editable)
         from .build import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
         from .lint import lint, summarise
         from .registry import default_registry
@@ -55,12 +56,28 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
         except Exception as exc:
             if is_user_error(exc) and not self.app.verbosity > 0:
-                self.app.abort(f"{PLUGIN_NAME}: {exc}")
+                lines = [self._users_paths(f"{PLUGIN_NAME}: {e}") for e in getattr(exc, "errors", [exc])]
+                self.app.abort("\n".join(lines))
             raise
         for line in summarise(lint(default_registry, config.modules, config.silence_warnings), config.table):
             self.app.display_warning(f"{PLUGIN_NAME}: {line}")
         for a in artifacts:
             self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")
+
+    def _users_paths(self, message: str) -> str:
+        """Paths in the unpacked sdist that `python -m build` builds the wheel from, mapped back
+        to the user's checkout: the output folder it was given is, by default, that checkout's dist/."""
+        root = Path(self.root).resolve()
+        if not (root / "PKG-INFO").is_file() or not self.directory:
+            return message
+        checkout = Path(self.directory).resolve().parent
+        try:
+            same = (checkout / "pyproject.toml").read_bytes() == (root / "pyproject.toml").read_bytes()
+        except OSError:
+            return message
+        if checkout == root or not same:
+            return message
+        return message.replace(f"{root}{os.sep}", f"{checkout}{os.sep}")
 
     def clean(self, versions: list[str]) -> None:
         if self.target_name != "wheel":
@@ -87,13 +104,14 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return f"tool.hatch.build.targets.{self.target_name}.hooks.{PLUGIN_NAME}"
         return f"tool.hatch.build.hooks.{PLUGIN_NAME}"
 
-    def _safe_output_dir(self, config: Config) -> Path:
+    def _safe_output_dir(self, config: Config, *, editable: bool = False) -> Path:
         """The output folder, refused (before any work) unless replacing it deletes nothing of the user's."""
         from .output import OutputError, check_output, resolve_output
 
         # Relative to the build's output folder (dist/ by default), never dist/ itself:
-        # `hatch publish` uploads every top-level wheel there.
-        base = Path(self.directory) if self.directory else Path(self.root) / "dist"
+        # `hatch publish` uploads every top-level wheel there. Editable wheels are built in
+        # a folder the installer deletes (pip, hatch environments): their SDKs go to dist/.
+        base = Path(self.directory) if self.directory and not editable else Path(self.root) / "dist"
         out_dir = resolve_output(config.output, base)
         try:
             check_output(out_dir, output=config.output, key=f"{self._table_key()}.output", build_dir=base, root=Path(self.root))

@@ -13,6 +13,7 @@ import linecache
 import os
 import re
 import typing
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
@@ -36,6 +37,19 @@ class HandlerDefinitionError(TypeError):
         self.rule = " ".join(rule.split())
         self.fix = " ".join(fix.split())
         super().__init__(f"{location}: {subject}: {self.rule}; fix: {self.fix}")
+
+
+class HandlerDefinitionErrors(HandlerDefinitionError):
+    """Several broken handlers, found in one import of the handler modules: one line each."""
+
+    def __init__(self, errors: list[HandlerDefinitionError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.location, first.subject, first.rule, first.fix)
+        self.args = ("\n".join(str(e) for e in errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,7 @@ class Registry:
         self._handlers: dict[str, Handler] = {}
         self._sorted: tuple[Handler, ...] | None = None
         self.revision = 0  # bumped on every change, so users can cache what they derive
+        self._collected: list[HandlerDefinitionError] | None = None
 
     def __iter__(self) -> Iterator[Handler]:
         return iter(self.handlers())
@@ -192,11 +207,26 @@ class Registry:
         self._handlers[handler.method] = handler
         self._changed()
 
+    @contextmanager
+    def collecting(self) -> Iterator[list[HandlerDefinitionError]]:
+        """While active, a broken handler is recorded in the yielded list instead of raising,
+        so one import of the handler modules reports every broken handler."""
+        saved, self._collected = self._collected, []
+        try:
+            yield self._collected
+        finally:
+            self._collected = saved
+
     def rpc(
         self, method: str, *, requires_auth: bool = False, timeout: float | None = None
     ) -> Callable[[F], F]:
         def decorate(func: F) -> F:
-            self.add(inspect_handler(method, func, requires_auth=requires_auth, timeout=timeout))
+            try:
+                self.add(inspect_handler(method, func, requires_auth=requires_auth, timeout=timeout))
+            except HandlerDefinitionError as exc:
+                if self._collected is None:
+                    raise
+                self._collected.append(exc)
             return func
 
         return decorate

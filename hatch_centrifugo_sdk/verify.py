@@ -21,6 +21,14 @@ TYPESCRIPT = "typescript@5.9.3"
 NODE_TYPES = "@types/node@20"
 
 
+# What each language's verification runs, as the build announces it.
+CHECKS = {
+    "python": "byte-compiling every module",
+    "typescript": "npm install, tsc --strict, node",
+    "go": "gofmt -l, go vet, go build",
+}
+
+
 class VerificationError(RuntimeError):
     pass
 
@@ -42,6 +50,8 @@ def _run(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = None
 
 
 def _python(wheel: Path, sdk: SdkInfo) -> None:
+    # Byte-compiles every module: the build environment has neither mypy nor the SDK's
+    # dependencies (the tests run mypy --strict on installed SDKs).
     with zipfile.ZipFile(wheel) as zf:
         for name in sorted(n for n in zf.namelist() if n.endswith(".py")):
             try:
@@ -83,5 +93,11 @@ def _go(module_dir: Path, sdk: SdkInfo) -> None:
     if go is None:
         raise ToolchainError("no `go` on PATH")
     env = {**os.environ, "GOFLAGS": "-mod=readonly"}
+    gofmt = go.with_name("gofmt")
+    listed = subprocess.run([str(gofmt if gofmt.exists() else "gofmt"), "-l", "."], cwd=module_dir, capture_output=True, text=True)
+    unformatted = listed.stdout.split()
+    if listed.returncode != 0 or unformatted:
+        problem = f"{', '.join(unformatted)} is not gofmt-formatted" if unformatted else listed.stderr.strip()
+        raise VerificationError(f"gofmt -l failed: {problem}")
     _run([str(go), "vet", "./..."], module_dir, "go vet", env)
     _run([str(go), "build", "./..."], module_dir, "go build", env)

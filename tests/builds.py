@@ -11,11 +11,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HATCH = Path(sys.executable).with_name("hatch")
+UV = Path(sys.executable).with_name("uv")  # installed with hatch
 
 FRONT_ENDS = {
     "hatch build": lambda: [str(HATCH), "build"],
     "python -m build": lambda: [sys.executable, "-m", "build"],
     "python -m build --wheel": lambda: [sys.executable, "-m", "build", "--wheel"],
+    "uv build": lambda: [str(UV), "build"],
 }
 
 

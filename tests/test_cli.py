@@ -107,6 +107,24 @@ def test_check_fails_on_a_broken_handler_with_one_line(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def test_check_reports_every_broken_handler_at_once(tmp_path: Path) -> None:
+    broken = HANDLERS.replace("async def get_stats", "def get_stats").replace(
+        "async def reset(conn, params: StatsParams) -> StatsResult:", "async def reset(conn, params):"
+    )
+    project = write_project(tmp_path / "svc", broken)
+    result = run("check", cwd=project)
+    assert result.returncode == 1
+    handlers = project / "svc" / "handlers.py"
+    errors = result.stderr.splitlines()
+    assert len(errors) == 2, result.stderr
+    first = line_of(handlers, '@websocket_rpc("tasks.get_stats")')
+    assert errors[0].startswith(f"error: {handlers}:{first}: ")
+    assert "handlers must be async" in errors[0]
+    assert errors[1].startswith(f"error: {handlers}:{line_of(handlers, '<- handler')}: handler 'reset'"), errors[1]
+    assert "has no type hint" in errors[1]
+    assert "Traceback" not in result.stderr
+
+
 def test_check_reads_the_wheel_targets_table_and_reports_config_errors(tmp_path: Path) -> None:
     table = "tool.hatch.build.targets.wheel.hooks.centrifugo-sdk"
     project = write_project(tmp_path / "svc", table=table, extra='languages = ["python", "rust"]\n')

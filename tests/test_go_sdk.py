@@ -646,10 +646,13 @@ def consumer(
 
 
 def test_module_files(kitchen_files: dict[str, str]) -> None:
-    assert list(kitchen_files) == ["README.md", "client.go", "errors.go", "go.mod", "go.sum", "models.go", "version.go"]
+    assert list(kitchen_files) == [
+        "README.md", "client.go", "doc.go", "errors.go", "go.mod", "go.sum", "models.go", "version.go",
+    ]
     for name, text in kitchen_files.items():
-        if name.endswith(".go"):
+        if name.endswith(".go") and name != "doc.go":  # doc.go: the package doc comment sits above the clause
             assert text.startswith(GENERATED + "\n\npackage kitchensdk\n"), name
+    assert kitchen_files["doc.go"].startswith(GENERATED + "\n\n// Package kitchensdk is the typed Go client of ")
     assert kitchen_files["go.mod"].startswith(f"module {KITCHEN}\n\ngo 1.25.0\n")
     assert "github.com/centrifugal/centrifuge-go v0.12.1 h1:" in kitchen_files["go.sum"]
     api = parse_api(kitchen_sink.registry)

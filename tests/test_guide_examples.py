@@ -81,7 +81,7 @@ total: number;
 def _declarations() -> str:
     api = parse_api(registry)
     sdk = SdkInfo("guide", "1.0.0", api.hash, "1.0.0", "guide-sdk", "guide-sdk")
-    return typescript.render(api, sdk)["index.d.ts"]
+    return typescript.render(api, sdk)["types.d.ts"]
 
 
 def _interface(dts: str, name: str) -> str:

@@ -188,3 +188,36 @@ def test_the_first_rebuild_after_a_release_reuses_at_once(tmp_path: Path) -> Non
     assert "recorded the release in sdk-api.lock.json" in runs[0].stdout
     assert "sources, options and plugin unchanged: reusing" in runs[1].stdout, runs[1].stdout
     assert "import handlers and read models" not in runs[1].stdout
+
+
+def test_editable_true_writes_the_sdks_into_the_projects_dist(
+    sample: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    # pip builds the editable wheel in a folder it deletes: with `editable = true` the SDKs go
+    # to the project's own dist/<output>, as `hatch build` would put them.
+    pyproject = sample / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        '[tool.hatch.build.hooks.centrifugo-sdk]\n', '[tool.hatch.build.hooks.centrifugo-sdk]\neditable = true\n', 1
+    ))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(sample)],
+        env=isolated_env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(sdk_digests(sample / "dist")) == 5
+
+
+def test_python_m_build_errors_name_the_users_file(sample: Path, isolated_env: dict[str, str]) -> None:
+    # python -m build builds the wheel from an unpacked sdist in a temp folder: the error
+    # must still point at the file the user edits.
+    handlers = sample / "src" / "sample_service" / "handlers" / "todos.py"
+    handlers.write_text(
+        handlers.read_text()
+        + '\n\n@websocket_rpc("todos.sync_one")\ndef sync_one(conn, params: DeleteTodoParams) -> SuccessResult:\n    ...\n'
+    )
+    result = run_build(sample, "python -m build", isolated_env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"{handlers}:" in output and "must be async" in output, output

@@ -6,6 +6,8 @@ import glob
 import json
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,27 @@ def test_every_published_file_is_one_the_build_emits(built: Path) -> None:
 def test_the_tag_check_compares_with_the_built_version(built: Path) -> None:
     check = resolve(steps()["Check that the tag is the version that was built"], built)
     assert check == 'test "1.2.0" = "${GITHUB_REF_NAME#v}"'
+
+
+def test_the_go_step_replaces_the_sdk_repository_but_keeps_its_git_and_licence(built: Path, tmp_path: Path) -> None:
+    go = resolve(steps()["Publish the Go module (a commit and tag in the SDK's repository)"], built)
+    # The step's own file handling, run on a checkout of the SDK's repository from the last release.
+    handling = "\n".join(line for line in go.splitlines() if line.strip().startswith(("dir=", "find ", "cp ")))
+
+    def publish(module_has_licence: bool) -> Path:
+        work = tmp_path / f"licence-{module_has_licence}"
+        shutil.copytree(built / "dist", work / "dist")
+        module = next((work / "dist" / "sdk").glob("go-*"))
+        if not module_has_licence:
+            (module / "LICENSE").unlink()
+        checkout = work / "go-sdk"
+        (checkout / ".git").mkdir(parents=True)
+        (checkout / "LICENSE").write_text("the repository's licence\n")
+        (checkout / "removed.go").write_text("package servicesdk\n")
+        subprocess.run(["bash", "-euo", "pipefail", "-c", handling], cwd=work, check=True)
+        names = sorted(p.name for p in checkout.iterdir())
+        assert ".git" in names and "removed.go" not in names and "go.mod" in names
+        return checkout / "LICENSE"
+
+    assert publish(True).read_text() == (built / "LICENSE").read_text()  # the build ships the service's
+    assert publish(False).read_text() == "the repository's licence\n"  # else the repository keeps its own

@@ -59,7 +59,7 @@ def test_hatch_build_emits_three_artifacts_and_manifest(builds: dict[str, Path])
     assert {m["name"] for m in api["methods"]} >= {"tasks.get_stats", "todos.create", "todos.list"}
 
 
-@pytest.mark.parametrize("front_end", ["python -m build", "python -m build --wheel"])
+@pytest.mark.parametrize("front_end", ["python -m build", "python -m build --wheel", "uv build"])
 def test_every_front_end_gives_byte_identical_artifacts(builds: dict[str, Path], front_end: str) -> None:
     assert sdk_digests(builds[front_end]) == sdk_digests(builds["hatch build"])
 

@@ -176,7 +176,8 @@ def _tsc(project: Path, sources: dict[str, str], check: bool = True) -> subproce
 
 
 def test_render_is_deterministic_and_complete(api: Api, sdk: SdkInfo, files: dict[str, str]) -> None:
-    assert sorted(files) == ["README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js", "package.json"]
+    modules = [f"{part}{ext}" for part in ("errors", "index", "types") for ext in (".cjs", ".d.cts", ".d.ts", ".js")]
+    assert sorted(files) == sorted(["README.md", "package.json", *modules])
     assert render(api, sdk) == files
     assert all(text.endswith("\n") and "\r" not in text for text in files.values())
 
@@ -184,14 +185,19 @@ def test_render_is_deterministic_and_complete(api: Api, sdk: SdkInfo, files: dic
 def test_package_json_is_a_dual_package(files: dict[str, str]) -> None:
     manifest = json.loads(files["package.json"])
     assert list(manifest) == [
-        "name", "version", "description", "type", "main", "module", "types", "exports", "files", "sideEffects",
-        "dependencies",
+        "name", "version", "description", "keywords", "type", "main", "module", "types", "exports", "files",
+        "sideEffects", "engines", "dependencies",
     ]
     assert (manifest["name"], manifest["version"], manifest["type"]) == (PACKAGE, "1.2.0-rc.1", "module")
     assert manifest["exports"]["."] == {
         "import": {"types": "./index.d.ts", "default": "./index.js"},
         "require": {"types": "./index.d.cts", "default": "./index.cjs"},
     }
+    for part in ("types", "errors"):  # importable without the client (and without centrifuge)
+        assert manifest["exports"][f"./{part}"] == {
+            "import": {"types": f"./{part}.d.ts", "default": f"./{part}.js"},
+            "require": {"types": f"./{part}.d.cts", "default": f"./{part}.cjs"},
+        }
     assert manifest["dependencies"] == {"centrifuge": "^5.8.0"}
     assert manifest["sideEffects"] is False
     assert sorted(manifest["files"]) == sorted(set(files) - {"package.json"})
@@ -199,8 +205,9 @@ def test_package_json_is_a_dual_package(files: dict[str, str]) -> None:
 
 
 def test_declarations_follow_the_guide(files: dict[str, str]) -> None:
-    dts = files["index.d.ts"]
-    assert files["index.d.cts"] == dts
+    for part in ("index", "types", "errors"):
+        assert files[f"{part}.d.cts"] == files[f"{part}.d.ts"].replace('.js";', '.cjs";')
+    dts = files["types.d.ts"] + files["index.d.ts"]
     query = re.search(r"export interface ItemQuery \{\n(.*?)\n\}", dts, re.S)
     assert query and query.group(1) == (
         "  /** Search query */\n"
@@ -363,7 +370,7 @@ def _readme_examples(readme: str) -> list[str]:
 
 def test_tsc_strict_accepts_the_sdk_and_the_readme_examples(consumer: Path, files: dict[str, str]) -> None:
     examples = _readme_examples(files["README.md"])
-    assert len(examples) == 2
+    assert len(examples) == 3
     sources = {"types.mts": TYPES_CONSUMER, "require.cts": CJS_CONSUMER}
     sources.update({f"readme_{i}.mts": text for i, text in enumerate(examples)})
     _tsc(consumer, sources)
@@ -463,6 +470,51 @@ def test_a_bundler_takes_the_package_for_browsers(consumer: Path, sdk: SdkInfo) 
     assert result.stderr == ""
     inputs = json.loads((consumer / "meta.json").read_text())["inputs"]
     sdk_inputs = sorted(p for p in inputs if f"node_modules/{sdk.package_name}/" in p)
-    assert sdk_inputs and all(p.endswith("/index.js") for p in sdk_inputs)  # the ESM build, not index.cjs
+    assert [p.rsplit("/", 1)[1] for p in sdk_inputs] == ["errors.js", "index.js", "types.js"]  # ESM, not .cjs
     assert any("node_modules/centrifuge/" in p for p in inputs)
     assert not any("node_modules/ws/" in p for p in inputs)
+
+
+@pytest.mark.parametrize("entry", ["errors", "types"])
+def test_errors_and_types_bundle_without_the_client(consumer: Path, sdk: SdkInfo, entry: str) -> None:
+    """A page that only reads ErrorCode or an enum does not pull in centrifuge."""
+    name = {"errors": "ErrorCode", "types": "Color"}[entry]
+    (consumer / f"only-{entry}.mjs").write_text(
+        f'import {{ {name} }} from "{sdk.package_name}/{entry}";\nglobalThis.value = {name};\n'
+    )
+    esbuild = consumer.parent / "node_modules" / "esbuild" / "bin" / "esbuild"
+    _run([str(esbuild), f"only-{entry}.mjs", "--bundle", "--platform=browser", "--format=esm",
+          f"--outfile=only-{entry}.js", f"--metafile=only-{entry}.json", "--log-level=warning"], consumer)
+    inputs = json.loads((consumer / f"only-{entry}.json").read_text())["inputs"]
+    assert sorted(p.rsplit("/", 1)[1] for p in inputs if "node_modules/" in p) == [f"{entry}.js"]
+
+
+SPLIT_CONSUMER = """import { APIClient, ErrorCode, RpcError, Color } from "@kitchen/sink-sdk";
+import { ErrorCode as OnlyCodes, RpcError as OnlyError } from "@kitchen/sink-sdk/errors";
+import { Color as OnlyColor, type Item } from "@kitchen/sink-sdk/types";
+
+const item: Item | undefined = undefined;
+const error: RpcError = new OnlyError(OnlyCodes.BAD_REQUEST, "x");
+console.log(JSON.stringify({
+  sameError: OnlyError === RpcError && error instanceof RpcError,
+  sameCodes: OnlyCodes === ErrorCode,
+  sameEnum: OnlyColor === Color,
+  client: typeof APIClient,
+  item: item ?? null,
+}));
+"""
+
+
+def test_the_subpath_modules_are_the_ones_the_client_uses(consumer: Path) -> None:
+    # tsc checks the subpath imports (ESM), then node runs them; CommonJS require()s them too.
+    _tsc(consumer, {"split.mts": SPLIT_CONSUMER})
+    plain = SPLIT_CONSUMER.replace(", type Item", "").replace(": Item | undefined", "").replace(": RpcError", "")
+    (consumer / "split.mjs").write_text(plain)
+    esm = json.loads(_run(["node", "split.mjs"], consumer).stdout)
+    assert esm == {"sameError": True, "sameCodes": True, "sameEnum": True, "client": "function", "item": None}
+    cjs = _run(["node", "-e", (
+        'const main = require("@kitchen/sink-sdk"); const errors = require("@kitchen/sink-sdk/errors");'
+        'const types = require("@kitchen/sink-sdk/types");'
+        "console.log(main.RpcError === errors.RpcError, main.Color === types.Color, main.API_HASH === types.API_HASH)"
+    )], consumer)
+    assert cjs.stdout.strip() == "true true true"

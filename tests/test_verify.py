@@ -78,3 +78,28 @@ def test_missing_go_warns_or_fails_when_strict(packaged: dict[str, Path], monkey
     assert warnings == ["go SDK not verified: no `go` on PATH"]
     with pytest.raises(VerificationError, match="no `go` on PATH"):
         verify("go", packaged["go"], INFOS["go"], strict=True, warn=_fail)
+
+
+def test_unformatted_go_fails_verification(packaged: dict[str, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "go"
+    broken.mkdir()
+    for f in packaged["go"].iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    (broken / "ugly.go").write_text("package sinksdk\n\nfunc  ugly( ) int { return 1 }\n")
+    with pytest.raises(VerificationError, match="gofmt -l failed: ugly.go is not gofmt-formatted"):
+        verify("go", broken, INFOS["go"], strict=True, warn=_fail)
+
+
+def test_the_build_says_what_it_verifies_at_the_default_verbosity(tmp_path: Path) -> None:
+    # Verification takes seconds per SDK: the build says so as it starts each one (info, not debug).
+    from hatch_centrifugo_sdk.build import Project, generate
+    from hatch_centrifugo_sdk.config import parse_config
+
+    sample = Path(__file__).resolve().parent.parent / "sample_service"
+    raw = {"modules": ["sample_service.handlers.tasks"], "languages": ["go"], "verify": "strict",
+           "lock": False, "changelog": False, "go": {"module": "example.com/sample/servicesdk"}}
+    config = parse_config(raw, project_name="sample-service", prefix="hook")
+    said: list[str] = []
+    generate(Project(sample, "sample-service", "1.2.0"), config, tmp_path / "sdk", info=said.append)
+    assert said[0] == "verifying the go SDK (gofmt -l, go vet, go build)", said
+    assert said[1].startswith("go SDK verified in "), said

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from ..limits import DEFAULT_MAX_PARAMS_BYTES
+from ..metadata import SdkMetadata
 
 LANGUAGES = ("python", "typescript", "go")
 
@@ -30,6 +31,7 @@ class SdkInfo:
     import_name: str  # Python import package / npm name again / Go package name
     changelog: str | None = None  # CHANGELOG.md shipped inside the SDK, when the build has one
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # larger params are refused by the SDK (413)
+    metadata: SdkMetadata = SdkMetadata()  # licence, description, links: what registries show
 
 
 def templates_dir() -> Path:

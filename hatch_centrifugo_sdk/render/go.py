@@ -114,6 +114,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         ),
     )
     context["example_code"] = render_template("go", "example.go.j2", example=methods[0], **context).rstrip("\n")
+    context["package_doc"] = doc_comment(package_doc(sdk))
     files = {
         name: render_template("go", template, **context)
         for name, template in (
@@ -121,6 +122,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
             ("go.sum", "go.sum"),
             ("models.go", "models.go.j2"),
             ("client.go", "client.go.j2"),
+            ("doc.go", "doc.go.j2"),
             ("errors.go", "errors.go.j2"),
             ("version.go", "version.go.j2"),
             ("README.md", "README.md.j2"),
@@ -128,7 +130,24 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     }
     if sdk.changelog is not None:
         files["CHANGELOG.md"] = sdk.changelog
+    if sdk.metadata.license_text is not None:
+        files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
+
+
+def package_doc(sdk: SdkInfo) -> str:
+    """The package doc comment's text: its first sentence is what `go doc` and pkg.go.dev list."""
+    what = sdk.metadata.description or ""
+    paragraphs = [
+        f"Package {sdk.import_name} is the typed Go client of the {sdk.service_name} RPC API, called through Centrifugo.",
+        what if not what or what.endswith((".", "!", "?")) else f"{what}.",  # a lone line without one is a heading
+        "Connect a Client made by NewClient, then call the service's methods on NewAPI(client): each takes "
+        "a context and its params struct and returns its result or an error (an *RPCError for the codes "
+        "in errors.go).",
+    ]
+    if sdk.metadata.license:
+        paragraphs.append(f"License: {sdk.metadata.license}.")
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def local_version(module: str) -> str:

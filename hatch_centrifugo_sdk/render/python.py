@@ -68,6 +68,8 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         files[f"{sdk.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
     if sdk.changelog is not None:  # inside the package: a wheel carries only the package
         files[f"{sdk.import_name}/CHANGELOG.md"] = sdk.changelog
+    if sdk.metadata.license_text is not None:  # license-files puts it in the wheel's .dist-info
+        files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
 
 
@@ -137,7 +139,9 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     errors = [_error_view(e) for e in ERROR_CODES]
     errors_by_code = {e.code: e for e in errors}
     type_names = sorted([m.name for m in models] + [e.name for e in enums])
-    description = f"Typed Python client for the {sdk.service_name} RPC API, called through Centrifugo"
+    meta = sdk.metadata
+    description = meta.describe(f"Typed Python client for the {sdk.service_name} RPC API, called through Centrifugo")
+    urls = [("Homepage", meta.homepage), ("Repository", meta.repository)]
     example = methods[0] if methods else None
     return {
         "sdk": sdk,
@@ -147,6 +151,14 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
             "description": _toml_string(description),
             "dependencies": [_toml_string(d) for d in DEPENDENCIES],
             "package": _toml_string(sdk.import_name),
+            "license": _toml_string(meta.license) if meta.license else None,
+            "license_file": meta.license_text is not None,
+            "authors": [
+                ", ".join(f"{key} = {_toml_string(value)}" for key, value in (("name", name), ("email", email)) if value)
+                for name, email in meta.authors
+            ],
+            "keywords": [_toml_string(k) for k in meta.keywords],
+            "urls": [(_toml_string(label), _toml_string(url)) for label, url in urls if url],
         },
         "description": description,
         "dependencies": DEPENDENCIES,

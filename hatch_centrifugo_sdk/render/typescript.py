@@ -67,41 +67,72 @@ _EXAMPLES = {
 def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
     """The npm package tree, paths relative to the package root."""
     context = _context(api, sdk)
-    declarations = render_template(LANGUAGE, "index.d.ts.j2", **context)
-    files = {
-        "README.md": render_template(LANGUAGE, "README.md.j2", **context),
-        "index.cjs": render_template(LANGUAGE, "index.js.j2", esm=False, **context),
-        "index.d.cts": declarations,
-        "index.d.ts": declarations,
-        "index.js": render_template(LANGUAGE, "index.js.j2", esm=True, **context),
-        "package.json": package_json(sdk),
-    }
+    files = {"README.md": render_template(LANGUAGE, "README.md.j2", **context), "package.json": package_json(sdk)}
+    # Three modules per format: the client imports centrifuge; types and errors do not, so a
+    # page that only needs ErrorCode or the types does not bundle the client.
+    for part in PARTS:
+        for esm, js, dts, ext in ((True, ".js", ".d.ts", "js"), (False, ".cjs", ".d.cts", "cjs")):
+            files[part + js] = render_template(LANGUAGE, "index.js.j2", esm=esm, part=part, **context)
+            files[part + dts] = render_template(LANGUAGE, "index.d.ts.j2", part=part, ext=ext, **context)
     if sdk.changelog is not None:
         files["CHANGELOG.md"] = sdk.changelog
+    if sdk.metadata.license_text is not None:
+        files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
+
+
+PARTS = ("index", "types", "errors")
+
+
+def _package_files(extra: list[str]) -> list[str]:
+    return sorted([*extra, "README.md", *(part + ext for part in PARTS for ext in (".cjs", ".d.cts", ".d.ts", ".js"))])
+
+
+# The oldest Node the SDK is tested on (it needs the ws package there; 22 has a global WebSocket).
+NODE_ENGINES = ">=20"
 
 
 def package_json(sdk: SdkInfo) -> str:
     """The manifest, keys in a fixed order; ESM and CommonJS each get their own declarations."""
-    manifest = {
+    meta = sdk.metadata
+    manifest: dict[str, object] = {
         "name": sdk.package_name,
         "version": sdk.version,
-        "description": f"Typed client for the {sdk.service_name} RPC API over Centrifugo",
+        "description": meta.describe(f"Typed client for the {sdk.service_name} RPC API over Centrifugo"),
+        "keywords": list(meta.keywords),
+    }
+    if meta.license:
+        manifest["license"] = meta.license
+    if meta.authors:
+        name, email = meta.authors[0]
+        manifest["author"] = {k: v for k, v in (("name", name), ("email", email)) if v}
+        if len(meta.authors) > 1:
+            manifest["contributors"] = [{k: v for k, v in (("name", n), ("email", e)) if v} for n, e in meta.authors[1:]]
+    if meta.homepage:
+        manifest["homepage"] = meta.homepage
+    if meta.repository:
+        manifest["repository"] = {"type": "git", "url": meta.repository}
+    extra = (["CHANGELOG.md"] if sdk.changelog is not None else []) + (["LICENSE"] if meta.license_text is not None else [])
+    manifest.update({
         "type": "module",
         "main": "./index.cjs",
         "module": "./index.js",
         "types": "./index.d.ts",
         "exports": {
-            ".": {
-                "import": {"types": "./index.d.ts", "default": "./index.js"},
-                "require": {"types": "./index.d.cts", "default": "./index.cjs"},
+            **{
+                "." if part == "index" else f"./{part}": {
+                    "import": {"types": f"./{part}.d.ts", "default": f"./{part}.js"},
+                    "require": {"types": f"./{part}.d.cts", "default": f"./{part}.cjs"},
+                }
+                for part in PARTS
             },
             "./package.json": "./package.json",
         },
-        "files": [*(["CHANGELOG.md"] if sdk.changelog is not None else []), "README.md", "index.cjs", "index.d.cts", "index.d.ts", "index.js"],
+        "files": _package_files(extra),
         "sideEffects": False,
+        "engines": {"node": NODE_ENGINES},
         "dependencies": {"centrifuge": CENTRIFUGE_RANGE},
-    }
+    })
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -313,8 +344,15 @@ def example_object(api: Api, model: ObjectModel, seen: frozenset[str] = frozense
 def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
-    exports = ["API_HASH", "SDK_VERSION", "SERVICE_VERSION", "compareApi", "ErrorCode", "RpcError", "CentrifugoRPCClient"]
-    exports += [e.name for e in enums] + ["APIClient"]
+    # CommonJS exports per module: (name, value); the index re-exports the other two modules'.
+    type_values = ["API_HASH", "SDK_VERSION", "SERVICE_VERSION", "compareApi", *(e.name for e in enums)]
+    error_values = ["ErrorCode", "RpcError"]
+    exports = {
+        "types": [(n, n) for n in type_values],
+        "errors": [(n, n) for n in error_values],
+        "index": [(n, f"errors.{n}") for n in error_values] + [(n, f"types.{n}") for n in type_values]
+        + [("CentrifugoRPCClient", "CentrifugoRPCClient"), ("APIClient", "APIClient")],
+    }
     example = None
     if api.methods:
         # Show a call that passes something: the first method with a required parameter.
@@ -347,6 +385,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "enums": enums,
         "unknown_enum_note": UNKNOWN_ENUM_NOTE,
         "interfaces": [_interface(m) for m in api.models],
+        "type_names": sorted({naming.ts_type(m.name) for m in api.models} | {e.name for e in enums}),
         "operations": operations,
         "example": example,
         "js": js_literal,

@@ -565,9 +565,9 @@ LIMITS_CONSUMER = """
                     out["sizes"][str(size)] = failure(error)
             out["still_serving"] = (await api.tasks_get_stats(TaskStatsParams(user_id=given["user"]))).total
 
-        async def refused(**options):
+        async def refused(timeout=1.0, **options):
             try:
-                async with CentrifugoRPCClient(given["url"], timeout=1.0, **options):
+                async with CentrifugoRPCClient(given["url"], timeout=timeout, **options):
                     return None
             except RpcError as error:
                 return failure(error)
@@ -579,6 +579,7 @@ LIMITS_CONSUMER = """
         out["expired"] = await refused(token=given["expired_token"])
         out["missing"] = await refused()
         out["getter_fails"] = await refused(get_token=failing_getter)
+        out["not_a_jwt"] = await refused(timeout=10.0, token="not-a-jwt", user_id="alice")
         print(json.dumps(out))
 
 
@@ -612,6 +613,7 @@ def test_large_params_and_refused_tokens(venv_python: Path, sample_stack: Stack,
         "expired": "the token expired and there is no get_token",
         "missing": "no token given",
         "getter_fails": "get_token failed: RuntimeError('vault down')",
+        "not_a_jwt": "refused the token (3500 invalid token)",  # with the default timeout, as the README connects
     }.items():
         error = out[case]
         assert (error["class"], error["code"], error["temporary"]) == ("TokenError", 5, False), (case, error)
