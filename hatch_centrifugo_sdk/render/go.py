@@ -256,7 +256,7 @@ _VARIANT_NAMES = {
 }
 
 
-# The SDK's decoder (client.go decodes results with it): unions decode their variant with it too.
+# The SDK's decoder (client.go decodes results with it): unions and open models decode their parts with it too.
 FASTJSON = "github.com/segmentio/encoding/json"
 
 
@@ -354,7 +354,7 @@ class _Types:
             self.imports.add("bytes")
         if "members" in helpers:
             self.imports.add("slices")
-        if "union" in helpers:
+        if {"union", "members"} & set(helpers):
             self.imports.add(FASTJSON)
 
     def map(self, t: TypeRef, where: str, owner: tuple[str, str], by_value: bool = False) -> _Mapped:
