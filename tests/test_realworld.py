@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,14 @@ def test_go_sdk_decodes_every_payload_losslessly(service: Service, sdks: Sdks, t
     for name, (_, text) in service.wire.items():
         for decoder, again in report[name].items():
             assert again == json.loads(text), f"{name} ({decoder})"
+
+
+def test_go_readme_is_an_index_linking_each_type_to_its_declaration(sdks: Sdks) -> None:
+    readme, models = sdks.go["README.md"], sdks.go["models.go"].splitlines()
+    links = dict(re.findall(r"\[`(\w+)`\]\(models\.go#L(\d+)\)", readme))
+    types = {naming.go_type(m.name) for m in sdks.api.models} | {naming.go_type(e.name) for e in sdks.api.enums}
+    assert types <= set(links)
+    for name, line in links.items():
+        assert models[int(line) - 1].startswith(f"type {name} "), name
+    # An index, not the code again: a line or so per type (the field tables made it 1.7 MB for a big API).
+    assert len(readme) < 20_000 + 250 * len(links), len(readme)

@@ -124,12 +124,23 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
             ("client.go", "client.go.j2"),
             ("errors.go", "errors.go.j2"),
             ("version.go", "version.go.j2"),
-            ("README.md", "README.md.j2"),
         )
     }
+    # The README indexes the types with links to their declarations: the code is the reference
+    # (field tables repeated it, 1.7 MB for a large API).
+    files["README.md"] = render_template("go", "README.md.j2", **context, type_lines=declaration_lines(files["models.go"]))
     if sdk.changelog is not None:
         files["CHANGELOG.md"] = sdk.changelog
     return dict(sorted(files.items()))
+
+
+def declaration_lines(source: str) -> dict[str, int]:
+    """Type name → the line (from 1) of its ``type Name ...`` declaration in ``source``."""
+    return {
+        line.split(" ", 2)[1]: number
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.startswith("type ")
+    }
 
 
 def local_version(module: str) -> str:
