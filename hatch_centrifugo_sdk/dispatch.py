@@ -170,7 +170,7 @@ class Dispatcher:
             return _invalid_request(exc, len(self._by_method) == 1)
         handler = self._by_method.get(request.method)
         if handler is None:
-            return _error("METHOD_NOT_FOUND", f"method {request.method!r} not found")
+            return _method_not_found(request.method)
         conn = Connection(
             user_id=request.user or None,
             client_id=request.client,
@@ -333,19 +333,46 @@ def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
     """Sort validation errors into: unknown method, anonymous caller, bad params, not a proxy request."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    if first["type"] == "union_tag_invalid":
-        return _error("METHOD_NOT_FOUND", f"method {first['ctx']['tag']!r} not found")
+    # Only the request's own tag, the method, is an unknown method; an unknown tag of a
+    # discriminated union inside the params (a newer client's variant) is invalid params.
+    if first["type"] == "union_tag_invalid" and first["loc"] == ():
+        return _method_not_found(first["ctx"]["tag"])
     if single_method and first["type"] == "literal_error" and first["loc"] == ("method",):
-        return _error("METHOD_NOT_FOUND", f"method {first['input']!r} not found")
+        return _method_not_found(first["input"])
     # A union prefixes each location with the method name; a single model does not.
     located = [(e["msg"], e["type"], e["loc"] if single_method else e["loc"][1:]) for e in errors]
     if any(loc == ("user",) and kind == "string_too_short" for _, kind, loc in located):
         return _error("UNAUTHENTICATED", "this method requires an authenticated user")
     outside_params = [f"{_location(loc, 'request')}: {msg}" for msg, _, loc in located if loc[:1] != ("data",)]
     if outside_params:
-        return _error("BAD_REQUEST", f"not a Centrifugo RPC proxy request ({'; '.join(outside_params)})")
+        return _error("BAD_REQUEST", f"not a Centrifugo RPC proxy request ({_listed(outside_params)})")
     in_params = [f"{_location(loc[1:], 'params')}: {msg}" for msg, _, loc in located]
-    return _error("INVALID_PARAMS", f"invalid params: {'; '.join(in_params)}")
+    return _error("INVALID_PARAMS", f"invalid params: {_listed(in_params)}")
+
+
+# Replies echo what the caller sent only this far: a 100 kB method name or key is not
+# sent back whole, nor a thousand field errors.
+_ECHOED_CHARS = 64
+_LISTED_CHARS = 200
+_LISTED_ERRORS = 10
+
+
+def _method_not_found(method: Any) -> Reply:
+    return _error("METHOD_NOT_FOUND", f"method {_echo(method)} not found")
+
+
+def _echo(value: Any) -> str:
+    """``value``'s repr, cut to its first characters when the caller sent a long one."""
+    if isinstance(value, str) and len(value) > _ECHOED_CHARS:
+        return f"{value[:_ECHOED_CHARS]!r}... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= _ECHOED_CHARS else f"{text[:_ECHOED_CHARS]}..."
+
+
+def _listed(entries: list[str]) -> str:
+    shown = [e if len(e) <= _LISTED_CHARS else f"{e[:_LISTED_CHARS]}..." for e in entries[:_LISTED_ERRORS]]
+    more = len(entries) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more errors" if more else "")
 
 
 def _location(loc: tuple[Any, ...], root: str) -> str:

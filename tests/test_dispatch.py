@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
@@ -121,6 +121,25 @@ async def wrong_result(conn: Connection, params: Empty) -> Count:
     return {"nothing": "useful"}  # type: ignore[return-value]
 
 
+class Cat(BaseModel):
+    pet_type: Literal["cat"]
+    lives: int
+
+
+class Dog(BaseModel):
+    pet_type: Literal["dog"]
+
+
+class OrderParams(BaseModel):
+    pet: Annotated[Union[Cat, Dog], Field(discriminator="pet_type")]
+    quantities: dict[str, int] = {}
+
+
+@registry.rpc("orders.place")
+async def place_order(conn: Connection, params: OrderParams) -> Count:
+    return Count(value=1)
+
+
 def proxy_request(method: str, data: Any = None, *, user: str = "42", **extra: Any) -> bytes:
     """A request as Centrifugo's RPC proxy sends it (``data`` left out when None, as Centrifugo does)."""
     request = {"client": "c-1", "transport": "websocket", "protocol": "json", "encoding": "json", "user": user, "method": method}
@@ -194,6 +213,44 @@ async def test_params_that_are_not_an_object(dispatcher: Dispatcher) -> None:
 
 async def test_unknown_method(dispatcher: Dispatcher) -> None:
     assert await error_of(dispatcher, proxy_request("no.such", {})) == (404, "method 'no.such' not found", False)
+
+
+async def test_unknown_union_tag_in_params_is_invalid_params_not_an_unknown_method(dispatcher: Dispatcher) -> None:
+    # A newer client may send a variant an older service does not know yet.
+    code, message, temporary = await error_of(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": "bird"}}))
+    assert (code, temporary) == (422, False)
+    assert message.startswith("invalid params: pet: Input tag 'bird' found using 'pet_type' does not match")
+    code, message, _ = await error_of(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": "cat"}}))
+    assert (code, message) == (422, "invalid params: pet.cat.lives: Field required")
+    assert (await answer(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": "dog"}})))["result"] == {"data": {"value": 1}}
+
+
+async def test_unknown_method_with_a_single_handler_is_404() -> None:
+    local = Registry()
+
+    @local.rpc("orders.place")
+    async def place(conn: Connection, params: OrderParams) -> Count:
+        return Count(value=1)
+
+    dispatcher = Dispatcher(local, proxy_secret=SECRET)
+    assert await error_of(dispatcher, proxy_request("no.such", {})) == (404, "method 'no.such' not found", False)
+    code, message, _ = await error_of(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": "bird"}}))
+    assert code == 422 and message.startswith("invalid params: pet: Input tag 'bird'")
+
+
+async def test_echoed_input_is_capped(dispatcher: Dispatcher) -> None:
+    huge = "m" * 100_000
+    code, message, _ = await error_of(dispatcher, proxy_request(huge, {}))
+    assert code == 404
+    assert message == f"method {'m' * 64!r}... (100000 characters) not found"
+    code, message, _ = await error_of(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": huge}}))
+    assert code == 422 and len(message) < 1000 and "100000 characters" not in message
+    many = {f"{'k' * 1000}{i}": "x" for i in range(500)}  # 500 errors, each located at a 1 kB key
+    code, message, _ = await error_of(dispatcher, proxy_request("orders.place", {"pet": {"pet_type": "dog"}, "quantities": many}))
+    assert code == 422 and len(message) < 5000
+    assert message.endswith("; and 490 more errors")
+    code, message, _ = await error_of(dispatcher, json.dumps({"client": huge, "user": 5, "method": "who.am_i"}).encode())
+    assert code == 400 and len(message) < 1000
 
 
 @pytest.mark.parametrize(
