@@ -10,6 +10,7 @@ Centrifugo.
 from __future__ import annotations
 
 import asyncio
+import dis
 import hmac
 import itertools
 import json
@@ -214,11 +215,18 @@ class Dispatcher:
             return _reply_error(exc.code, exc.message, exc.temporary)
         except _Timeout:
             return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s")
-        except ValidationError:
-            # A model the handler built itself failed: a bug, not the caller's mistake.
-            logger.exception("handler for %r failed", handler.method)
         except ValueError as exc:
-            return _error("BAD_REQUEST", str(exc) or "bad request")
+            if _written_for_the_client(exc, handler):
+                message = str(exc) or "bad request"
+                logger.debug("handler for %r rejected the call (400): %s", handler.method, message)
+                return _error("BAD_REQUEST", message)
+            # int("..."), bytes.decode, json.loads, a library, a model the handler built: a bug,
+            # whose message may hold internals.
+            logger.exception(
+                "handler for %r failed (answered 500: only a plain ValueError raised by package %r reaches "
+                "the client; raise RpcError(400, ...) to send a message from anywhere else)",
+                handler.method, _package(getattr(handler.func, "__module__", None) or ""),
+            )
         except Exception:
             logger.exception("handler for %r failed", handler.method)
         return _error("INTERNAL_ERROR", "internal error")
@@ -304,6 +312,32 @@ class _Deadlines:
                 task.cancel()
         if self.running:
             self._arm(loop, min(deadline for deadline, _ in self.running.values()))
+
+
+_RAISE = dis.opmap["RAISE_VARARGS"]
+
+
+def _written_for_the_client(exc: ValueError, handler: Handler) -> bool:
+    """Whether ``exc`` is a plain ValueError raised by a ``raise`` statement of the handler's package.
+
+    The innermost traceback entry is where the exception started: a ``raise`` statement
+    in Python code, or the call of a builtin that raised it (``int("x")`` shows the
+    caller's frame at a call instruction). Subclasses (UnicodeDecodeError,
+    json.JSONDecodeError, ValidationError) come from parsers, not from messages.
+    """
+    if type(exc) is not ValueError or exc.__traceback__ is None:
+        return False
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code.co_code
+    if not 0 <= tb.tb_lasti < len(code) or code[tb.tb_lasti] != _RAISE:
+        return False
+    return _package(tb.tb_frame.f_globals.get("__name__", "")) == _package(getattr(handler.func, "__module__", None) or "")
+
+
+def _package(module: str) -> str:
+    return module.partition(".")[0]
 
 
 def _discard_outcome(task: asyncio.Future[Any]) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
+import uuid
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import pytest
@@ -78,6 +81,54 @@ async def who_am_i(conn: Connection, params: Empty) -> WhoResult:
 @registry.rpc("tasks.get")
 async def get_task(conn: Connection, params: TaskParams) -> Count:
     raise ValueError(f"Task {params.task_id} not found")
+
+
+@registry.rpc("app.parse_int")
+async def parse_int(conn: Connection, params: Empty) -> Count:
+    return Count(value=int("hunter2-secret-token"))  # a plain ValueError, raised inside int()
+
+
+@registry.rpc("app.parse_json")
+async def parse_json(conn: Connection, params: Empty) -> Count:
+    return Count(value=json.loads('{"token": hunter2}'))
+
+
+@registry.rpc("app.decode")
+async def decode(conn: Connection, params: Empty) -> Count:
+    return Count(value=len(b"hunter2-\xff".decode()))
+
+
+@registry.rpc("app.library_raise")
+async def library_raise(conn: Connection, params: Empty) -> Count:
+    return Count(value=uuid.UUID("hunter2").int)  # a raise statement, in the standard library
+
+
+@registry.rpc("app.reraise")
+async def reraise(conn: Connection, params: Empty) -> Count:
+    try:
+        return Count(value=int("hunter2"))
+    except ValueError:
+        raise
+
+
+class TaskMissing(ValueError):
+    pass
+
+
+@registry.rpc("app.subclass")
+async def subclass(conn: Connection, params: Empty) -> Count:
+    raise TaskMissing("hunter2")
+
+
+def _check_positive(task_id: int) -> int:
+    if task_id <= 0:
+        raise ValueError(f"task_id must be positive, not {task_id}")
+    return task_id
+
+
+@registry.rpc("app.helper_raise")
+async def helper_raise(conn: Connection, params: TaskParams) -> Count:
+    return Count(value=_check_positive(params.task_id))
 
 
 @registry.rpc("app.quota")
@@ -190,6 +241,67 @@ async def test_anonymous_connection_has_no_user_id_and_missing_data_is_empty(dis
 
 async def test_value_error_message_reaches_the_client(dispatcher: Dispatcher) -> None:
     assert await error_of(dispatcher, proxy_request("tasks.get", {"task_id": 999})) == (400, "Task 999 not found", False)
+
+
+async def test_a_rejected_call_is_logged_at_debug_level_with_the_handler(
+    dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="hatch_centrifugo_sdk"):
+        assert await error_of(dispatcher, proxy_request("tasks.get", {"task_id": 999})) == (400, "Task 999 not found", False)
+        assert await error_of(dispatcher, proxy_request("app.helper_raise", {"task_id": -1})) == (
+            400, "task_id must be positive, not -1", False,
+        )
+    debug = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert debug == [
+        (logging.DEBUG, "handler for 'tasks.get' rejected the call (400): Task 999 not found"),
+        (logging.DEBUG, "handler for 'app.helper_raise' rejected the call (400): task_id must be positive, not -1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "method", ["app.parse_int", "app.parse_json", "app.decode", "app.library_raise", "app.reraise", "app.subclass"]
+)
+async def test_value_errors_not_raised_by_the_services_own_code_are_500_and_logged(
+    dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture, method: str
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="hatch_centrifugo_sdk"):
+        assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error", True)
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+    assert f"handler for {method!r} failed" in record.getMessage()
+    assert "hunter2" in caplog.text  # in the service's log, with the traceback
+
+
+def test_value_errors_of_the_handlers_own_package_reach_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper module of the handler's package may raise the message; another package may not."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "rules.py").write_text(
+        "def check(n: int) -> int:\n    if n > 3:\n        raise ValueError(f'at most 3 items, not {n}')\n    return n\n"
+    )
+    (tmp_path / "vendorlib.py").write_text("def check(n: int) -> int:\n    raise ValueError(f'internal state {n}')\n")
+    (tmp_path / "shop" / "handlers.py").write_text(
+        "from pydantic import BaseModel\n"
+        "import vendorlib\n"
+        "from hatch_centrifugo_sdk import Registry\n"
+        "from shop import rules\n"
+        "registry = Registry()\n"
+        "class N(BaseModel):\n    n: int\n"
+        "@registry.rpc('shop.buy')\n"
+        "async def buy(conn: object, params: N) -> N:\n    return N(n=rules.check(params.n))\n"
+        "@registry.rpc('shop.vendor')\n"
+        "async def vendor(conn: object, params: N) -> N:\n    return N(n=vendorlib.check(params.n))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("shop", "shop.rules", "shop.handlers", "vendorlib"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    from shop.handlers import registry as shop  # type: ignore[import-not-found]
+
+    dispatcher = Dispatcher(shop, proxy_secret=SECRET)
+    assert asyncio.run(error_of(dispatcher, proxy_request("shop.buy", {"n": 5}))) == (400, "at most 3 items, not 5", False)
+    assert asyncio.run(error_of(dispatcher, proxy_request("shop.vendor", {"n": 5}))) == (500, "internal error", True)
 
 
 async def test_rpc_error_is_passed_through(dispatcher: Dispatcher) -> None:
