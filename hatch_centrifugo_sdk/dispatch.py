@@ -18,9 +18,11 @@ import logging
 import math
 import sys
 import time
+import types
 import weakref
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from time import perf_counter
+from typing import Annotated, Any, Generator, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
@@ -107,6 +109,7 @@ class Dispatcher:
         handler_timeout: float = 10.0,
         max_payload_bytes: int = 1_048_576,
         service_version: str | None = None,
+        blocking_threshold: float | None = 0.1,
     ) -> None:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
@@ -119,6 +122,8 @@ class Dispatcher:
             )
         if not handler_timeout > 0:
             raise ValueError(f"handler_timeout={handler_timeout!r} must be a positive number of seconds")
+        if blocking_threshold is not None and not blocking_threshold > 0:
+            raise ValueError(f"blocking_threshold={blocking_threshold!r} must be a positive number of seconds, or None")
         if max_payload_bytes <= 0:
             raise ValueError(f"max_payload_bytes={max_payload_bytes!r} must be positive")
         if proxy_secret is None:
@@ -127,6 +132,7 @@ class Dispatcher:
         self.secret_header = secret_header
         self.handler_timeout = handler_timeout
         self.max_payload_bytes = max_payload_bytes
+        self.blocking_threshold = blocking_threshold
         self._secret = proxy_secret.encode() if proxy_secret is not None else None
         self.service_version = service_version
         self._revision = -1
@@ -208,8 +214,25 @@ class Dispatcher:
 
     async def _call(self, handler: Handler, conn: Connection, params: BaseModel) -> Reply:
         timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        call: Any = handler.func(conn, params)
+        threshold = self.blocking_threshold or math.inf
         try:
-            result = await _run_with_timeout(handler.func(conn, params), timeout)
+            if type(call) is not types.CoroutineType:  # another kind of awaitable: no steps to time
+                result = await _run_with_timeout(call, timeout)
+            else:
+                # The first step runs here: a handler that finishes without suspending needs
+                # no deadline (sync code cannot be interrupted anyway) and no wrapper.
+                rest = None
+                start = perf_counter()
+                try:
+                    rest = _timed_steps(call, call.send(None), handler, threshold, timeout)
+                except StopIteration as done:
+                    result = done.value
+                finally:
+                    if perf_counter() - start > threshold:
+                        _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+                if rest is not None:
+                    result = await _run_with_timeout(rest, timeout - (perf_counter() - start))
             return _result(handler, result)
         except RpcError as exc:
             return _reply_error(exc.code, exc.message, exc.temporary)
@@ -230,6 +253,51 @@ class Dispatcher:
         except Exception:
             logger.exception("handler for %r failed", handler.method)
         return _error("INTERNAL_ERROR", "internal error")
+
+
+@types.coroutine
+def _timed_steps(
+    call: Any, suspended_at: Any, handler: Handler, threshold: float, timeout: float
+) -> Generator[Any, Any, Any]:
+    """The rest of ``call``, whose first step suspended at ``suspended_at``, timing each step.
+
+    A step is the code between two awaits that suspend: while it runs, the event loop
+    runs nothing else. Sync code cannot be pre-empted, but a step longer than
+    ``threshold`` can be seen, and is logged.
+    """
+    send, throw = call.send, call.throw
+    yielded = suspended_at
+    while True:
+        value = error = None
+        try:
+            value = yield yielded
+        except GeneratorExit:
+            call.close()
+            raise
+        except BaseException as exc:  # cancellation included: the handler gets it
+            error = exc
+        start = perf_counter()
+        try:
+            yielded = send(value) if error is None else throw(error)
+        except StopIteration as done:
+            if perf_counter() - start > threshold:
+                _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+            return done.value
+        except BaseException:
+            if perf_counter() - start > threshold:
+                _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+            raise
+        if perf_counter() - start > threshold:
+            _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+
+
+def _held_the_loop(handler: Handler, seconds: float, threshold: float, timeout: float) -> None:
+    overran = f"; it overran its {timeout:g}s timeout, which only interrupts a handler at an await" if seconds > timeout else ""
+    logger.warning(
+        "handler for %r (%s) held the event loop for %.3fs without awaiting (more than %gs): every other call "
+        "waited meanwhile%s; fix: run blocking work with `await asyncio.to_thread(...)` or an async library",
+        handler.method, handler.location, seconds, threshold, overran,
+    )
 
 
 async def _run_with_timeout(call: Any, timeout: float) -> Any:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -494,6 +495,73 @@ async def test_a_handler_that_finishes_after_its_deadline_is_answered_and_the_ta
     task = asyncio.current_task()
     assert task is not None and task.cancelling() == 0
     await asyncio.sleep(0)  # this task is not cancelled later
+
+
+def blocking_registry() -> Registry:
+    local = Registry()
+
+    @local.rpc("block.then_return", timeout=0.05)
+    async def block_then_return(conn: Connection, params: Empty) -> Count:
+        time.sleep(0.25)  # sync code: holds the event loop, past the call's timeout
+        return Count(value=1)
+
+    @local.rpc("block.then_await", timeout=0.05)
+    async def block_then_await(conn: Connection, params: Empty) -> Count:
+        await asyncio.sleep(0)
+        time.sleep(0.25)
+        await asyncio.sleep(0.01)  # the deadline has passed: cancelled here
+        return Count(value=2)
+
+    @local.rpc("block.then_fail")
+    async def block_then_fail(conn: Connection, params: Empty) -> Count:
+        await asyncio.sleep(0)
+        time.sleep(0.25)
+        raise RuntimeError("failed after blocking")
+
+    @local.rpc("await.long")
+    async def await_long(conn: Connection, params: Empty) -> Count:
+        for _ in range(3):
+            await asyncio.sleep(0.1)  # 0.3 s in all, without holding the loop
+        return Count(value=3)
+
+    return local
+
+
+def blocking_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "held the event loop" in r.getMessage()]
+
+
+async def test_a_handler_holding_the_event_loop_is_logged_with_its_name(caplog: pytest.LogCaptureFixture) -> None:
+    dispatcher = Dispatcher(blocking_registry(), proxy_secret=SECRET, blocking_threshold=0.2)
+    with caplog.at_level(logging.WARNING, logger="hatch_centrifugo_sdk"):
+        assert (await answer(dispatcher, proxy_request("await.long", {})))["result"] == {"data": {"value": 3}}
+        assert blocking_warnings(caplog) == []  # long, but never holding the loop
+        # A timeout cannot interrupt code that does not await: the handler that returns
+        # without awaiting again is answered with its result, the one that awaits is cancelled there.
+        assert (await answer(dispatcher, proxy_request("block.then_return", {})))["result"] == {"data": {"value": 1}}
+        assert (await error_of(dispatcher, proxy_request("block.then_await", {}))) == (
+            408, "method 'block.then_await' did not finish within 0.05s", True,
+        )
+        assert (await error_of(dispatcher, proxy_request("block.then_fail", {})))[0] == 500
+    warnings = blocking_warnings(caplog)
+    assert [w.split(" (", 1)[0] for w in warnings] == [
+        "handler for 'block.then_return'", "handler for 'block.then_await'", "handler for 'block.then_fail'",
+    ]
+    assert "test_dispatch.py:" in warnings[0]
+    assert "it overran its 0.05s timeout" in warnings[0] and "timeout" not in warnings[2]
+    assert "asyncio.to_thread" in warnings[0]
+
+
+async def test_the_blocking_warning_can_be_turned_off(caplog: pytest.LogCaptureFixture) -> None:
+    dispatcher = Dispatcher(blocking_registry(), proxy_secret=SECRET, blocking_threshold=None)
+    with caplog.at_level(logging.WARNING, logger="hatch_centrifugo_sdk"):
+        assert (await answer(dispatcher, proxy_request("block.then_return", {})))["result"] == {"data": {"value": 1}}
+    assert blocking_warnings(caplog) == []
+
+
+def test_the_blocking_threshold_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="blocking_threshold=0 must be a positive number of seconds, or None"):
+        Dispatcher(registry, proxy_secret=SECRET, blocking_threshold=0)
 
 
 async def test_payload_limit_is_checked_before_parsing() -> None:
