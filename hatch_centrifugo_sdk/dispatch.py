@@ -133,6 +133,9 @@ class Dispatcher:
         self.handler_timeout = handler_timeout
         self.max_payload_bytes = max_payload_bytes
         self.blocking_threshold = blocking_threshold
+        self.refusal_log_interval = 60.0  # seconds between two warnings about refused requests
+        self._refusals = 0
+        self._refusals_logged_at = -math.inf
         self._secret = proxy_secret.encode() if proxy_secret is not None else None
         self.service_version = service_version
         self._revision = -1
@@ -152,7 +155,22 @@ class Dispatcher:
         return given is not None and hmac.compare_digest(given, self._secret)
 
     def forbidden(self) -> Reply:
-        logger.warning("refused an RPC proxy request without the right %s header", self.secret_header)
+        # A probe sends thousands of these: log the first, then a count per interval.
+        self._refusals += 1
+        now = time.monotonic()
+        if now - self._refusals_logged_at >= self.refusal_log_interval:
+            if self._refusals_logged_at == -math.inf:
+                logger.warning(
+                    "refused an RPC proxy request without the right %s header (the caller is not Centrifugo, or its "
+                    "secret differs); more refusals are logged at most once every %gs, with their count",
+                    self.secret_header, self.refusal_log_interval,
+                )
+            else:
+                logger.warning(
+                    "refused %d RPC proxy requests without the right %s header in the last %.0fs",
+                    self._refusals, self.secret_header, now - self._refusals_logged_at,
+                )
+            self._refusals, self._refusals_logged_at = 0, now
         return Reply(403, _json({"detail": f"missing or wrong {self.secret_header} header"}))
 
     def payload_too_large(self) -> Reply:

@@ -587,6 +587,24 @@ async def test_secret_is_required_before_any_handler_runs(dispatcher: Dispatcher
     assert calls == []
 
 
+async def test_refused_requests_are_logged_at_most_once_per_interval(caplog: pytest.LogCaptureFixture) -> None:
+    dispatcher = Dispatcher(registry, proxy_secret=SECRET)
+    body = proxy_request("who.am_i", {})
+    with caplog.at_level(logging.WARNING, logger="hatch_centrifugo_sdk"):
+        for _ in range(1000):  # a probe
+            assert (await dispatcher.dispatch(body, {})).status == 403
+        assert [r.getMessage() for r in caplog.records] == [
+            f"refused an RPC proxy request without the right {PROXY_SECRET_HEADER} header (the caller is not "
+            "Centrifugo, or its secret differs); more refusals are logged at most once every 60s, with their count"
+        ]
+        dispatcher.refusal_log_interval = 0  # the interval is over
+        assert (await dispatcher.dispatch(body, {})).status == 403
+    assert caplog.records[-1].getMessage().startswith(
+        f"refused 1000 RPC proxy requests without the right {PROXY_SECRET_HEADER} header in the last "
+    )
+    assert len(caplog.records) == 2
+
+
 async def test_secret_header_name_is_case_insensitive(dispatcher: Dispatcher) -> None:
     reply = await dispatcher.dispatch(proxy_request("who.am_i", {}), {PROXY_SECRET_HEADER: SECRET})
     assert reply.status == 200
