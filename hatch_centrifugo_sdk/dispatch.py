@@ -253,6 +253,7 @@ class Dispatcher:
                     result = await _run_with_timeout(rest, timeout - (perf_counter() - start))
             return _result(handler, result)
         except RpcError as exc:
+            logger.debug("handler for %r rejected the call (%d): %s", handler.method, exc.code, exc.message)
             return _reply_error(exc.code, exc.message, exc.temporary)
         except _Timeout:
             return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s")

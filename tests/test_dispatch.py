@@ -112,6 +112,14 @@ async def reraise(conn: Connection, params: Empty) -> Count:
         raise
 
 
+@registry.rpc("app.explicit_from")
+async def explicit_from(conn: Connection, params: Empty) -> Count:
+    try:
+        return Count(value=int("hunter2"))
+    except ValueError as exc:
+        raise ValueError("count must be a number") from exc  # the handler's own message
+
+
 class TaskMissing(ValueError):
     pass
 
@@ -252,10 +260,14 @@ async def test_a_rejected_call_is_logged_at_debug_level_with_the_handler(
         assert await error_of(dispatcher, proxy_request("app.helper_raise", {"task_id": -1})) == (
             400, "task_id must be positive, not -1", False,
         )
+        assert await error_of(dispatcher, proxy_request("app.explicit_from", {})) == (400, "count must be a number", False)
+        assert await error_of(dispatcher, proxy_request("app.quota", {})) == (1001, "quota exceeded", True)
     debug = [(r.levelno, r.getMessage()) for r in caplog.records]
     assert debug == [
         (logging.DEBUG, "handler for 'tasks.get' rejected the call (400): Task 999 not found"),
         (logging.DEBUG, "handler for 'app.helper_raise' rejected the call (400): task_id must be positive, not -1"),
+        (logging.DEBUG, "handler for 'app.explicit_from' rejected the call (400): count must be a number"),
+        (logging.DEBUG, "handler for 'app.quota' rejected the call (1001): quota exceeded"),
     ]
 
 
