@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import dis
+import functools
 import hmac
 import itertools
 import json
 import logging
 import math
+import os
+import site
 import sys
+import sysconfig
 import time
 import types
 import weakref
@@ -265,8 +269,9 @@ class Dispatcher:
             # int("..."), bytes.decode, json.loads, a library, a model the handler built: a bug,
             # whose message may hold internals.
             logger.exception(
-                "handler for %r failed (answered 500: only a plain ValueError raised by package %r reaches "
-                "the client; raise RpcError(400, ...) to send a message from anywhere else)",
+                "handler for %r failed (answered 500: only a plain ValueError raised by a raise statement of "
+                "package %r or of a module outside site-packages reaches the client; raise RpcError(400, ...) "
+                "to send a message from anywhere else)",
                 handler.method, _package(getattr(handler.func, "__module__", None) or ""),
             )
         except Exception:
@@ -405,7 +410,7 @@ _RAISE = dis.opmap["RAISE_VARARGS"]
 
 
 def _written_for_the_client(exc: ValueError, handler: Handler) -> bool:
-    """Whether ``exc`` is a plain ValueError raised by a ``raise`` statement of the handler's package.
+    """Whether ``exc`` is a plain ValueError raised by a ``raise`` statement of the service's own code.
 
     The innermost traceback entry is where the exception started: a ``raise`` statement
     in Python code, or the call of a builtin that raised it (``int("x")`` shows the
@@ -417,14 +422,30 @@ def _written_for_the_client(exc: ValueError, handler: Handler) -> bool:
     tb = exc.__traceback__
     while tb.tb_next is not None:
         tb = tb.tb_next
-    code = tb.tb_frame.f_code.co_code
-    if not 0 <= tb.tb_lasti < len(code) or code[tb.tb_lasti] != _RAISE:
+    code = tb.tb_frame.f_code
+    if not 0 <= tb.tb_lasti < len(code.co_code) or code.co_code[tb.tb_lasti] != _RAISE:
         return False
-    return _package(tb.tb_frame.f_globals.get("__name__", "")) == _package(getattr(handler.func, "__module__", None) or "")
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return _package(module) == _package(getattr(handler.func, "__module__", None) or "") or _in_source_tree(code.co_filename)
 
 
 def _package(module: str) -> str:
     return module.partition(".")[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_source_tree(filename: str) -> bool:
+    """Whether ``filename`` is a module file outside the Python installation and its site-packages.
+
+    A service run from its source tree (a Django project and its apps) raises its messages
+    from there; a service installed as a wheel is recognised by its package instead.
+    """
+    if not os.path.isabs(filename):  # "<frozen ...>", "<string>": generated or built in
+        return False
+    installed = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    installed.update(getattr(site, "getsitepackages", list)())
+    installed.add(site.getusersitepackages())
+    return not any(filename.startswith(os.path.join(path, "")) for path in installed if path)
 
 
 def _discard_outcome(task: asyncio.Future[Any]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import subprocess
 import sys
 import time
 import uuid
@@ -285,36 +287,52 @@ async def test_value_errors_not_raised_by_the_services_own_code_are_500_and_logg
     assert "hunter2" in caplog.text  # in the service's log, with the traceback
 
 
-def test_value_errors_of_the_handlers_own_package_reach_the_client(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A helper module of the handler's package may raise the message; another package may not."""
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop" / "__init__.py").write_text("")
-    (tmp_path / "shop" / "rules.py").write_text(
-        "def check(n: int) -> int:\n    if n > 3:\n        raise ValueError(f'at most 3 items, not {n}')\n    return n\n"
-    )
-    (tmp_path / "vendorlib.py").write_text("def check(n: int) -> int:\n    raise ValueError(f'internal state {n}')\n")
-    (tmp_path / "shop" / "handlers.py").write_text(
-        "from pydantic import BaseModel\n"
-        "import vendorlib\n"
-        "from hatch_centrifugo_sdk import Registry\n"
-        "from shop import rules\n"
-        "registry = Registry()\n"
-        "class N(BaseModel):\n    n: int\n"
-        "@registry.rpc('shop.buy')\n"
-        "async def buy(conn: object, params: N) -> N:\n    return N(n=rules.check(params.n))\n"
-        "@registry.rpc('shop.vendor')\n"
-        "async def vendor(conn: object, params: N) -> N:\n    return N(n=vendorlib.check(params.n))\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ("shop", "shop.rules", "shop.handlers", "vendorlib"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    from shop.handlers import registry as shop  # type: ignore[import-not-found]
+SHOP_HANDLERS = """
+import asyncio, json, sys
+from pydantic import BaseModel
+import rules_lib
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.dispatch import Dispatcher
+from shop import rules
+registry = Registry()
+class N(BaseModel):
+    n: int
+@registry.rpc("shop.own")
+async def own(conn: object, params: N) -> N:
+    return N(n=rules.check(params.n))
+@registry.rpc("shop.other")
+async def other(conn: object, params: N) -> N:
+    return N(n=rules_lib.check(params.n))
+async def main() -> None:
+    dispatcher = Dispatcher(registry, proxy_secret=None, allow_insecure=True)
+    for method in ("shop.own", "shop.other"):
+        body = json.dumps({"client": "c", "method": method, "data": {"n": 5}}).encode()
+        print(json.loads((await dispatcher.dispatch(body, {})).body)["error"]["code"])
+"""
 
-    dispatcher = Dispatcher(shop, proxy_secret=SECRET)
-    assert asyncio.run(error_of(dispatcher, proxy_request("shop.buy", {"n": 5}))) == (400, "at most 3 items, not 5", False)
-    assert asyncio.run(error_of(dispatcher, proxy_request("shop.vendor", {"n": 5}))) == (500, "internal error", True)
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_value_errors_of_the_services_own_code_reach_the_client(tmp_path: Path, installed: bool) -> None:
+    """From a source tree, every module outside the installation is the service's own;
+    installed (here: the user's site-packages), only the handler's own package is."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    if installed:
+        env["PYTHONUSERBASE"] = str(tmp_path / "userbase")
+        root = Path(subprocess.run(
+            [sys.executable, "-c", "import site; print(site.getusersitepackages())"], env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip())
+    else:
+        root = tmp_path / "src"
+    (root / "shop").mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "rules.py").write_text("def check(n):\n    raise ValueError(f'at most 3 items, not {n}')\n")
+    (root / "rules_lib.py").write_text("def check(n):\n    raise ValueError(f'at most 3 items, not {n}')\n")
+    (root / "shop" / "handlers.py").write_text(SHOP_HANDLERS)
+    env["PYTHONPATH"] = str(root)
+    script = "import asyncio, shop.handlers; asyncio.run(shop.handlers.main())"
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == (["400", "500"] if installed else ["400", "400"])
 
 
 async def test_rpc_error_is_passed_through(dispatcher: Dispatcher) -> None:
