@@ -21,11 +21,11 @@ from pathlib import Path
 import hatchling.builders.wheel  # noqa: F401  (loaded by hatch before any hook runs)
 import pydantic  # noqa: F401
 
-from hatch_centrifugo_sdk.build import Project, collector_tuned, generate, load_api, sdk_infos
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config
+from hatch_centrifugo_sdk.build.pipeline import Project, collector_tuned, generate, load_api, sdk_infos
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config
 
 LANGUAGES = ("python", "typescript", "go")
-PACKAGERS = {"python": ("wheel", "build_wheel"), "typescript": ("npm", "pack_tarball"), "go": ("gomod", "write_module")}
+PACKAGERS = {"python": "build_wheel", "typescript": "pack_tarball", "go": "write_module"}
 
 
 def rss_mib() -> float:
@@ -51,7 +51,7 @@ def floor(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
 
     from pydantic.json_schema import models_json_schema
 
-    from hatch_centrifugo_sdk.registry import default_registry
+    from hatch_centrifugo_sdk.runtime.registry import default_registry
 
     sys.path.insert(0, str(root / "src"))
     start = time.perf_counter()
@@ -80,9 +80,8 @@ def pipeline(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
     times["load_api"] = time.perf_counter() - start
     infos = sdk_infos(project, cfg, api.hash)
     for language in LANGUAGES:
-        render = importlib.import_module(f"hatch_centrifugo_sdk.render.{language}").render
-        module, function = PACKAGERS[language]
-        package = getattr(importlib.import_module(f"hatch_centrifugo_sdk.package.{module}"), function)
+        render = importlib.import_module(f"hatch_centrifugo_sdk.build.targets.{language}.render").render
+        package = getattr(importlib.import_module(f"hatch_centrifugo_sdk.build.targets.{language}.package"), PACKAGERS[language])
         t0 = time.perf_counter()
         files = render(api, infos[language])
         t1 = time.perf_counter()
@@ -124,7 +123,7 @@ def check(root: Path) -> dict[str, float]:
     import contextlib
     import io
 
-    from hatch_centrifugo_sdk.cli import main as cli
+    from hatch_centrifugo_sdk.build.cli import main as cli
 
     printed = io.StringIO()
     start = time.perf_counter()

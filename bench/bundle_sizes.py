@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 JS_TOOLS = REPO / "tests" / "js" / "node_modules"
 sys.path.insert(0, str(REPO))
 
-from hatch_centrifugo_sdk.build import Project, generate  # noqa: E402
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config  # noqa: E402
+from hatch_centrifugo_sdk.build.pipeline import Project, generate  # noqa: E402
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config  # noqa: E402
 
 PACKAGE = "@sample/service-sdk"
 URL = "wss://example.invalid/connection/websocket"

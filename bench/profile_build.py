@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_worker import config  # noqa: E402
 from synth import write_service  # noqa: E402
 
-from hatch_centrifugo_sdk.build import Project, generate, load_api, sdk_infos  # noqa: E402
+from hatch_centrifugo_sdk.build.pipeline import Project, generate, load_api, sdk_infos  # noqa: E402
 
 
 def main() -> None:
@@ -47,7 +47,7 @@ def main() -> None:
         else:
             api = load_api(project, cfg)
             language = args.stage.split("-", 1)[1]
-            render = importlib.import_module(f"hatch_centrifugo_sdk.render.{language}").render
+            render = importlib.import_module(f"hatch_centrifugo_sdk.build.targets.{language}.render").render
             sdk = sdk_infos(project, cfg, api.hash)[language]
             profile.enable()
             start = time.perf_counter()

@@ -29,7 +29,7 @@ import bench_apps  # noqa: E402
 from common import machine_lines, median  # noqa: E402
 from runtime_bench import proxy_body  # noqa: E402
 
-from hatch_centrifugo_sdk import dispatch as dispatch_module  # noqa: E402
+from hatch_centrifugo_sdk.runtime import dispatch as dispatch_module  # noqa: E402
 from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER  # noqa: E402
 
 

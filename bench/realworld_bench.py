@@ -38,7 +38,7 @@ from build_bench import worker  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
-from hatch_centrifugo_sdk import naming  # noqa: E402
+from hatch_centrifugo_sdk.build import naming  # noqa: E402
 from hatch_centrifugo_sdk.dispatch import Dispatcher  # noqa: E402
 from tests.fixtures.realworld.payloads import webhook_payloads  # noqa: E402
 from tests.fixtures.realworld.service import full, method_name  # noqa: E402

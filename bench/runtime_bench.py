@@ -36,8 +36,8 @@ from common import BENCH, REPO, machine, machine_lines, median, percentile, save
 sys.path.insert(0, str(REPO / "tests"))
 from stack import free_ports, run_service, run_stack  # noqa: E402
 
-from hatch_centrifugo_sdk.build import Project, generate  # noqa: E402
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config  # noqa: E402
+from hatch_centrifugo_sdk.build.pipeline import Project, generate  # noqa: E402
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config  # noqa: E402
 from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER  # noqa: E402
 
 PAYLOADS = {

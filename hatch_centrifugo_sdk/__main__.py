@@ -1,5 +1,5 @@
 """``python -m hatch_centrifugo_sdk``: see :mod:`hatch_centrifugo_sdk.cli`."""
 
-from .cli import main
+from .build.cli import main
 
 raise SystemExit(main())

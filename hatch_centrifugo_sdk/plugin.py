@@ -2,7 +2,7 @@
 
 from hatchling.plugin import hookimpl
 
-from .hook import CentrifugoSdkBuildHook
+from .build.hook import CentrifugoSdkBuildHook
 
 
 @hookimpl

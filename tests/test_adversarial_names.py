@@ -17,9 +17,10 @@ from typing import Any, List, Literal, Optional
 import pytest
 from pydantic import BaseModel, Field, create_model
 
-from hatch_centrifugo_sdk import Registry, naming
-from hatch_centrifugo_sdk.build import check_type_names
-from hatch_centrifugo_sdk.discovery import check_method_names
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.pipeline import check_type_names
+from hatch_centrifugo_sdk.build.discovery import check_method_names
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import (

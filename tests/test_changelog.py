@@ -7,8 +7,8 @@ import pytest
 from pydantic import BaseModel
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.changelog import changelog_section, update_changelog
-from hatch_centrifugo_sdk.compat import Change, diff_apis
+from hatch_centrifugo_sdk.build.changelog import changelog_section, update_changelog
+from hatch_centrifugo_sdk.build.compat import Change, diff_apis
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
 

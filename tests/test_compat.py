@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, Field, create_model
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.compat import (
+from hatch_centrifugo_sdk.build.compat import (
     RULES,
     LockError,
     check_lock,
@@ -23,8 +23,8 @@ from hatch_centrifugo_sdk.compat import (
 )
 from hatch_centrifugo_sdk.ir import Api, ApiJsonError, api_from_json
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.registry import inspect_handler
-from hatch_centrifugo_sdk.versions import VersionError
+from hatch_centrifugo_sdk.runtime.registry import inspect_handler
+from hatch_centrifugo_sdk.build.versions import VersionError
 from tests.fixtures.kitchen_sink import registry as kitchen_sink
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hatch_centrifugo_sdk.config import ConfigError, parse_config
+from hatch_centrifugo_sdk.build.config import ConfigError, parse_config
 
 PREFIX = "tool.hatch.build.hooks.centrifugo-sdk"
 
@@ -93,7 +93,7 @@ def test_a_target_table_is_named_by_its_own_key() -> None:
 
 
 def test_max_params_bytes_defaults_to_one_mib_and_must_be_a_positive_whole_number() -> None:
-    from hatch_centrifugo_sdk.config import ConfigError, parse_config
+    from hatch_centrifugo_sdk.build.config import ConfigError, parse_config
 
     prefix = "tool.hatch.build.hooks.centrifugo-sdk"
     base = {"modules": ["svc.handlers"], "languages": ["python"]}

@@ -26,11 +26,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from hatch_centrifugo_sdk import naming
+from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.dispatch import Dispatcher
 from hatch_centrifugo_sdk.ir.model import Array, Literal, Map, Nullable, Ref, Scalar
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.package.wheel import build_wheel
+from hatch_centrifugo_sdk.build.targets.python.package import build_wheel
 from tests.conformance import models
 from tests.conformance.sdks import (
     Sdks, go, go_workspace, import_python, output, render_sdks, run, ts_project, tsc_strict, write_python,

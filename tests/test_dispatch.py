@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Connection, Registry, RpcError
-from hatch_centrifugo_sdk import dispatch as dispatch_module
+from hatch_centrifugo_sdk.runtime import dispatch as dispatch_module
 from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER, Dispatcher
 
 SECRET = "s3cret-value"

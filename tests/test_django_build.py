@@ -15,7 +15,7 @@ import pytest
 from builds import REPO
 from stack import free_ports
 
-from hatch_centrifugo_sdk.config import ConfigError, parse_config
+from hatch_centrifugo_sdk.build.config import ConfigError, parse_config
 
 PREFIX = "tool.hatch.build.hooks.centrifugo-sdk"
 EXAMPLE = REPO / "django_example"

@@ -15,11 +15,11 @@ from typing import Iterator
 
 import pytest
 
-from hatch_centrifugo_sdk import registry as registry_module
-from hatch_centrifugo_sdk.build import Project, load_api
-from hatch_centrifugo_sdk.config import Config
+from hatch_centrifugo_sdk.runtime import registry as registry_module
+from hatch_centrifugo_sdk.build.pipeline import Project, load_api
+from hatch_centrifugo_sdk.build.config import Config
 from hatch_centrifugo_sdk.ir.parser import SchemaError
-from hatch_centrifugo_sdk.registry import HandlerDefinitionError, Registry
+from hatch_centrifugo_sdk.runtime.registry import HandlerDefinitionError, Registry
 
 from builds import build_env, copy_sample, hatchling_build, run_build
 

@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.ir import Api, Field as IrField, Literal as IrLiteral, Method, ObjectModel, Ref, Union as IrUnion
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.package.gomod import write_module
-from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render.go import (
+from hatch_centrifugo_sdk.build.targets.go.package import write_module
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.go.render import (
     GENERATED,
     NameClash,
     UnsupportedType,

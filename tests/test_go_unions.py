@@ -12,7 +12,8 @@ from typing import Literal, Union
 
 from pydantic import BaseModel
 
-from hatch_centrifugo_sdk import Registry, naming
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import go, go_workspace, output, render_sdks, run
 

@@ -7,9 +7,11 @@ from typing import List, Optional
 
 from pydantic import BaseModel, Field
 
-from hatch_centrifugo_sdk import Registry, naming
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.render import SdkInfo, typescript
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.typescript import render as typescript
 
 registry = Registry()
 

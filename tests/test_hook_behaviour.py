@@ -113,7 +113,7 @@ def test_hatch_clean_removes_the_sdk_outputs(sample: Path, isolated_env: dict[st
 
 def test_an_upgraded_dependency_changes_the_environment_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Part of the source key: the no-import reuse must not survive an upgrade, which can change the models."""
-    from hatch_centrifugo_sdk import build
+    from hatch_centrifugo_sdk.build import pipeline as build
 
     site = tmp_path / "site-packages"
     (site / "models_dep-1.0.dist-info").mkdir(parents=True)
@@ -135,8 +135,8 @@ def test_the_build_tunes_the_cycle_collector_and_always_restores_it(tmp_path: Pa
     """The hook shares hatchling's process: its collector settings must not outlive the build, failed or not."""
     import gc
 
-    from hatch_centrifugo_sdk import build
-    from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config
+    from hatch_centrifugo_sdk.build import pipeline as build
+    from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config
 
     during = []
 
@@ -159,8 +159,8 @@ REBUILD = """
 import sys
 from pathlib import Path
 
-from hatch_centrifugo_sdk import build
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config
+from hatch_centrifugo_sdk.build import pipeline as build
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config
 
 root = Path(sys.argv[1])
 config = parse_config({"modules": ["svc_rpc"], "languages": ["python"]}, project_name="svc",

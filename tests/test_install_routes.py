@@ -15,7 +15,7 @@ import pytest
 
 from builds import REPO, copy_sample, run_build, sdk_digests
 
-PLUGIN_FILES = ("hatch_centrifugo_sdk", "sdk_templates", "pyproject.toml", "README.md")
+PLUGIN_FILES = ("hatch_centrifugo_sdk", "pyproject.toml", "README.md")
 
 
 def plugin_copy(dest: Path) -> Path:

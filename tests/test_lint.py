@@ -11,9 +11,9 @@ from fastapi.openapi.models import Contact  # an installed distribution's models
 from pydantic import BaseModel, Field, create_model
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, ConfigError, parse_config
-from hatch_centrifugo_sdk.lint import SHOWN_PER_KIND, lint, summarise
-from hatch_centrifugo_sdk.registry import field_location
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, ConfigError, parse_config
+from hatch_centrifugo_sdk.build.lint import SHOWN_PER_KIND, lint, summarise
+from hatch_centrifugo_sdk.runtime.registry import field_location
 
 TABLE = f"tool.hatch.build.hooks.{PLUGIN_NAME}"
 

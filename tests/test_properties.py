@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
-from hatch_centrifugo_sdk import Registry, naming
+from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.random_models import ModelSet, model_sets, model_value
 from tests.conformance.sdks import Sdks, go, go_workspace, import_python, mypy_strict, output, render_sdks, run, ts_project, tsc_strict, write_python

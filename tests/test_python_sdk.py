@@ -29,12 +29,12 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.errors import ERROR_CODES
+from hatch_centrifugo_sdk.runtime.errors import ERROR_CODES
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.package.wheel import build_wheel
-from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render.python import render
+from hatch_centrifugo_sdk.build.targets.python.package import build_wheel
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.python.render import render
 from tests.fixtures import kitchen_sink
 
 # ---------------------------------------------------------------------------

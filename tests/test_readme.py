@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hatch_centrifugo_sdk import naming
-from hatch_centrifugo_sdk.errors import ERROR_CODES
+from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.runtime.errors import ERROR_CODES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from hatch_centrifugo_sdk import naming
+from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.dispatch import Dispatcher
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import (

@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field, create_model
 
 from builds import copy_sample, run_build
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.config import parse_config
+from hatch_centrifugo_sdk.build.config import parse_config
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.release_gate import ReleaseCheckError, check_release, record_release
+from hatch_centrifugo_sdk.build.release_gate import ReleaseCheckError, check_release, record_release
 
 CONFIG = parse_config(
     {"modules": ["svc"], "go": {"module": "example.com/acme/svc"}}, project_name="svc", prefix="tool.hatch.build.hooks.centrifugo-sdk"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from builds import REPO, copy_sample
-from hatch_centrifugo_sdk.build import Project, generate
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, ConfigError, parse_config
+from hatch_centrifugo_sdk.build.pipeline import Project, generate
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, ConfigError, parse_config
 
 LICENSE = (REPO / "sample_service" / "LICENSE").read_text()
 

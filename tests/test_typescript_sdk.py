@@ -23,12 +23,12 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.errors import ERROR_CODES
+from hatch_centrifugo_sdk.runtime.errors import ERROR_CODES
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.package.npm import pack_tarball, tarball_name
-from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render.typescript import render
+from hatch_centrifugo_sdk.build.targets.typescript.package import pack_tarball, tarball_name
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.typescript.render import render
 from tests.conformance.sdks import TSCONFIG  # the one strict tsconfig of the tests
 from tests.fixtures import kitchen_sink
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from hatch_centrifugo_sdk.build import render_and_package
+from hatch_centrifugo_sdk.build.pipeline import render_and_package
 from hatch_centrifugo_sdk.ir.parser import parse_api
-from hatch_centrifugo_sdk.package.npm import pack_tarball
-from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render import typescript as ts_renderer
-from hatch_centrifugo_sdk.verify import VerificationError, verify
+from hatch_centrifugo_sdk.build.targets.typescript.package import pack_tarball
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.typescript import render as ts_renderer
+from hatch_centrifugo_sdk.build.verify import VerificationError, verify
 from tests.fixtures.kitchen_sink import registry
 
 API = parse_api(registry)
@@ -92,8 +92,8 @@ def test_unformatted_go_fails_verification(packaged: dict[str, Path], tmp_path: 
 
 def test_the_build_says_what_it_verifies_at_the_default_verbosity(tmp_path: Path) -> None:
     # Verification takes seconds per SDK: the build says so as it starts each one (info, not debug).
-    from hatch_centrifugo_sdk.build import Project, generate
-    from hatch_centrifugo_sdk.config import parse_config
+    from hatch_centrifugo_sdk.build.pipeline import Project, generate
+    from hatch_centrifugo_sdk.build.config import parse_config
 
     sample = Path(__file__).resolve().parent.parent / "sample_service"
     raw = {"modules": ["sample_service.handlers.tasks"], "languages": ["go"], "verify": "strict",

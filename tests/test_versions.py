@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_centrifugo_sdk.versions import VersionError, go_major_suffix, to_semver
+from hatch_centrifugo_sdk.build.versions import VersionError, go_major_suffix, to_semver
 
 
 @pytest.mark.parametrize(
@@ -108,8 +108,8 @@ def test_dynamic_version_flows_into_every_sdk(tmp_path: Path, isolated_env: dict
 
 
 def test_version_overrides_from_config() -> None:
-    from hatch_centrifugo_sdk.build import Project, sdk_infos
-    from hatch_centrifugo_sdk.config import parse_config
+    from hatch_centrifugo_sdk.build.pipeline import Project, sdk_infos
+    from hatch_centrifugo_sdk.build.config import parse_config
 
     def infos(options: dict) -> dict[str, str]:
         config = parse_config(

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, PydanticUndefinedAnnotation, create_model
 
-from ..registry import Handler, HandlerDefinitionError, field_location, generic_rule, source_location
+from ..runtime.registry import Handler, HandlerDefinitionError, field_location, generic_rule, source_location
 
 
 class SchemaError(HandlerDefinitionError):

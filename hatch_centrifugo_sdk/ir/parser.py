@@ -14,8 +14,8 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from ..naming import type_name
-from ..registry import Handler, field_location
+from ..build.naming import type_name
+from ..runtime.registry import Handler, field_location
 from .diagnose import SchemaError, locate_def, schema_failure, walk_models
 from .model import (
     CONSTRAINT_TEXT,

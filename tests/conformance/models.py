@@ -19,7 +19,7 @@ from typing import Dict, List, Literal, Optional, Set
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.connection import Connection
+from hatch_centrifugo_sdk.runtime.connection import Connection
 
 registry = Registry()
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Mapping
 
 from hatch_centrifugo_sdk.ir import Api
-from hatch_centrifugo_sdk.package.wheel import write_tree
-from hatch_centrifugo_sdk.render import SdkInfo
-from hatch_centrifugo_sdk.render import go as go_renderer
-from hatch_centrifugo_sdk.render import python as python_renderer
-from hatch_centrifugo_sdk.render import typescript as ts_renderer
+from hatch_centrifugo_sdk.build.targets.python.package import write_tree
+from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.go import render as go_renderer
+from hatch_centrifugo_sdk.build.targets.python import render as python_renderer
+from hatch_centrifugo_sdk.build.targets.typescript import render as ts_renderer
 
 REPO = Path(__file__).resolve().parents[2]
 JS_TOOLS = REPO / "tests" / "js"

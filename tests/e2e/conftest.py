@@ -19,8 +19,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from stack import Stack, run_stack  # noqa: E402
 
-from hatch_centrifugo_sdk.build import Artifact, Project, generate  # noqa: E402
-from hatch_centrifugo_sdk.config import PLUGIN_NAME, parse_config  # noqa: E402
+from hatch_centrifugo_sdk.build.pipeline import Artifact, Project, generate  # noqa: E402
+from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config  # noqa: E402
 
 
 @pytest.fixture(scope="session")

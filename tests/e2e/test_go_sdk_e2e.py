@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from stack import Stack
 
-from hatch_centrifugo_sdk import naming
-from hatch_centrifugo_sdk.errors import BY_CODE, ERROR_CODES
+from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.runtime.errors import BY_CODE, ERROR_CODES
 
 RUN_TIMEOUT = 60
 MISSING_ID = 9_000_000_000_123  # far beyond any id SQLite hands out in a test run

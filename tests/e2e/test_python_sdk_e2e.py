@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from stack import Stack
 
-from hatch_centrifugo_sdk import naming
-from hatch_centrifugo_sdk.errors import BY_CODE, ERROR_CODES
+from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.runtime.errors import BY_CODE, ERROR_CODES
 
 RUN_TIMEOUT = 60
 

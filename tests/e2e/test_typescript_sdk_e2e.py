@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from stack import Stack
 
-from hatch_centrifugo_sdk.errors import BY_NAME
+from hatch_centrifugo_sdk.runtime.errors import BY_NAME
 
 JS_TOOLS = Path(__file__).resolve().parents[1] / "js"
 NODE_TIMEOUT = 60

@@ -15,7 +15,7 @@ from core.tests.test_guide_traps import guide_get_task_stats
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.asgi import RpcProxyApp
 from hatch_centrifugo_sdk.django import dispatcher_from_settings, rpc_proxy_view
-from hatch_centrifugo_sdk.limits import proxy_body_limit
+from hatch_centrifugo_sdk.runtime.limits import proxy_body_limit
 
 HEADER = "X-Centrifugo-Proxy-Secret"
 

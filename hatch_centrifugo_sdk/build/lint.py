@@ -19,8 +19,8 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 
 from .config import WARNING_KINDS
-from .ir.diagnose import walk_models
-from .registry import Handler, field_location, source_location
+from ..ir.diagnose import walk_models
+from ..runtime.registry import Handler, field_location, source_location
 
 
 # Past this many warnings of one kind, the rest are counted rather than printed.

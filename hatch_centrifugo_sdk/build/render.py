@@ -1,7 +1,7 @@
 """One renderer per language: ``render(api, sdk) -> {relative path: text}``.
 
 Renderers are pure: same input, same files, byte for byte. Templates under
-``sdk_templates/<language>/`` hold the layout; the renderer module maps IR types to the
+``targets/<language>/templates/`` hold the layout; the renderer module maps IR types to the
 language's types and computes every value the templates show.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..limits import DEFAULT_MAX_PARAMS_BYTES
-from ..metadata import SdkMetadata
+from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
+from .metadata import SdkMetadata
 
 LANGUAGES = ("python", "typescript", "go")
 
@@ -34,19 +34,14 @@ class SdkInfo:
     metadata: SdkMetadata = SdkMetadata()  # licence, description, links: what registries show
 
 
-def templates_dir() -> Path:
-    """``sdk_templates/``: inside the installed package, or at the repository root."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "sdk_templates", here.parent / "sdk_templates"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("sdk_templates/ not found next to hatch_centrifugo_sdk")
+def templates_dir(language: str) -> Path:
+    return Path(__file__).resolve().parent / "targets" / language / "templates"
 
 
 @lru_cache(maxsize=None)
 def environment(language: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir() / language)),
+        loader=jinja2.FileSystemLoader(str(templates_dir(language))),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

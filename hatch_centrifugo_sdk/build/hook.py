@@ -39,9 +39,9 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
             return
         out_dir = self._safe_output_dir(config, editable=editable)
-        from .build import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
+        from .pipeline import Project, generate, is_user_error  # heavy: renderers, jinja2, pydantic schema
         from .lint import lint, summarise
-        from .registry import default_registry
+        from ..runtime.registry import default_registry
 
         project = Project(Path(self.root), self.metadata.name, self.metadata.version)
         self.app.display_info(f"{PLUGIN_NAME}: generating {', '.join(config.languages)} SDKs of {project.name} {project.version}")

@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import naming
-from ..errors import ERROR_CODES, ErrorCode
-from ..ir.model import (
+from ... import naming
+from ....runtime.errors import ERROR_CODES, ErrorCode
+from ....ir.model import (
     Api,
     Array,
     EnumModel,
@@ -32,7 +32,7 @@ from ..ir.model import (
     Union,
     describe_constraints,
 )
-from . import SdkInfo, render_template
+from ...render import SdkInfo, render_template
 
 DEPENDENCIES = ("centrifuge-python>=0.7,<0.8", "pydantic>=2.6,<3")
 

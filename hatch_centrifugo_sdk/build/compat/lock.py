@@ -21,7 +21,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from ..ir.model import Api, ApiJsonError, api_from_json
+from ...ir.model import Api, ApiJsonError, api_from_json
 from .diff import diff_apis
 from .release import Level, Verdict, parse_version, release_check
 from .rules import Change

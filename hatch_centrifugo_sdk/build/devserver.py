@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .centrifugo import centrifugo_config, make_token
+from ..runtime.centrifugo import centrifugo_config, make_token
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 30.0

@@ -236,7 +236,7 @@ class Dispatcher:
     def api_hash(self) -> str:
         """The hash of the registry's API model, computed as the build computes it (once)."""
         if self._api_hash is None:
-            from .ir.parser import parse_api  # JSON schema generation: only when asked
+            from ..ir.parser import parse_api  # JSON schema generation: only when asked
 
             self._api_hash = parse_api(self.registry).hash
         return self._api_hash

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .. import naming
-from ..errors import ERROR_CODES
-from ..ir.model import (
+from ... import naming
+from ....runtime.errors import ERROR_CODES
+from ....ir.model import (
     Api,
     Array,
     EnumModel,
@@ -31,7 +31,7 @@ from ..ir.model import (
     Union,
     describe_constraints,
 )
-from . import SdkInfo, render_template
+from ...render import SdkInfo, render_template
 
 LANGUAGE = "typescript"
 CENTRIFUGE_RANGE = "^5.8.0"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import typing
 
-from ..ir.model import (
+from ...ir.model import (
     NO_DEFAULT,
     Api,
     Array,

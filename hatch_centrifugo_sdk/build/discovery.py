@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import naming
 from .django_build import unconfigured_fix
-from .registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
+from ..runtime.registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
 from .time_limit import TimeLimitExceeded, time_limit
 
 # Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for

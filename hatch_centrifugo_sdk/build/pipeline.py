@@ -21,11 +21,11 @@ from .compat import LockError
 from .config import Config, ConfigError
 from .discovery import import_handlers
 from .django_build import django_project
-from .ir import Api
-from .ir.parser import SchemaError, parse_api
+from ..ir import Api
+from ..ir.parser import SchemaError, parse_api
 from .output import OutputError, recover, staging, unwritable
 from .metadata import for_sdk, project_metadata
-from .registry import HandlerDefinitionError, Registry, default_registry
+from ..runtime.registry import HandlerDefinitionError, Registry, default_registry
 from .release_gate import ReleaseCheckError, check_release, record_release
 from .render import SdkInfo
 from .versions import VersionError, go_major_suffix, to_semver
@@ -119,12 +119,8 @@ def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkI
     return infos
 
 
-# language → (renderer module, packager module, packager function)
-_PIPELINE = {
-    "python": ("python", "wheel", "build_wheel"),
-    "typescript": ("typescript", "npm", "pack_tarball"),
-    "go": ("go", "gomod", "write_module"),
-}
+# language → packager function (of targets/<language>/package.py)
+_PIPELINE = {"python": "build_wheel", "typescript": "pack_tarball", "go": "write_module"}
 
 
 def render_and_package(
@@ -133,9 +129,8 @@ def render_and_package(
     artifacts = []
     for language, sdk in infos.items():
         # Imported lazily: hatchling constructs the hook just to ask for dependencies.
-        renderer, packager, function = _PIPELINE[language]
-        render = importlib.import_module(f"{__package__}.render.{renderer}").render
-        package = getattr(importlib.import_module(f"{__package__}.package.{packager}"), function)
+        render = importlib.import_module(f"{__package__}.targets.{language}.render").render
+        package = getattr(importlib.import_module(f"{__package__}.targets.{language}.package"), _PIPELINE[language])
         dest = out / f"go-{sdk.import_name}-v{sdk.version}" if language == "go" else out
         with _timed(log, f"{language}: render"):
             files = render(api, dataclasses.replace(sdk, changelog=changelog))
@@ -247,10 +242,9 @@ def build_key(api: Api, infos: dict[str, SdkInfo], config: Config, changelog: st
 @functools.lru_cache(maxsize=1)
 def _plugin_fingerprint() -> str:
     """The plugin's own code and templates: a changed template must not reuse stale artifacts."""
-    from .render import templates_dir
-
-    package = Path(__file__).resolve().parent
-    files = sorted([*package.rglob("*.py"), *(p for p in templates_dir().rglob("*") if p.is_file())])
+    package = Path(__file__).resolve().parent.parent
+    templates = (p for p in package.glob("build/targets/*/templates/**/*") if p.is_file())
+    files = sorted([*package.rglob("*.py"), *templates])
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

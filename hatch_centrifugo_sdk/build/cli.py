@@ -28,7 +28,7 @@ class CliError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .build import is_user_error
+    from .pipeline import is_user_error
 
     try:
         return int(args.run(args))
@@ -43,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from .build import Project, load_api
+    from .pipeline import Project, load_api
     from .lint import lint, summarise
-    from .registry import default_registry
+    from ..runtime.registry import default_registry
 
     root = args.project.resolve()
     metadata, config = read_project(root)
@@ -64,7 +64,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from .build import Project, load_api, sdk_infos
+    from .pipeline import Project, load_api, sdk_infos
 
     root = args.project.resolve()
     metadata, config = read_project(root, languages=args.lang)
@@ -73,7 +73,7 @@ def generate(args: argparse.Namespace) -> int:
     infos = sdk_infos(project, config, api.hash)
     # Everything is rendered before anything is written: a failure leaves --out as it was.
     trees = {
-        language: importlib.import_module(f"{__package__}.render.{language}").render(api, sdk)
+        language: importlib.import_module(f"{__package__}.targets.{language}.render").render(api, sdk)
         for language, sdk in infos.items()
     }
     out = args.out.resolve()
@@ -89,7 +89,7 @@ def write_centrifugo_config(args: argparse.Namespace) -> int:
     import os
     import secrets
 
-    from .centrifugo import centrifugo_config
+    from ..runtime.centrifugo import centrifugo_config
 
     generated = []
 
@@ -144,7 +144,7 @@ def dev(args: argparse.Namespace) -> int:
 
 def _max_params_bytes(args: argparse.Namespace) -> int:
     """--max-params-bytes, else the project's max-params-bytes (the SDKs' limit), else the default."""
-    from .limits import DEFAULT_MAX_PARAMS_BYTES
+    from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
 
     if args.max_params_bytes is not None:
         return int(args.max_params_bytes)

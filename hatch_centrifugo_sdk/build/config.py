@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
-from .limits import DEFAULT_MAX_PARAMS_BYTES
+from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
 from .metadata import MetadataOverrides
 from .naming import snake
 from .render import LANGUAGES

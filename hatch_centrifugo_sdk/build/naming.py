@@ -11,7 +11,7 @@ import keyword
 import re
 from typing import Callable, Iterable
 
-from .errors import ERROR_CODES
+from ..runtime.errors import ERROR_CODES
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[A-Z]")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterator
 
-from .registry import HandlerDefinitionError
+from ..runtime.registry import HandlerDefinitionError
 
 KEY = "django-settings"
 _UNCONFIGURED = ("settings are not configured", "Apps aren't loaded yet")

@@ -16,7 +16,7 @@ from typing import Callable
 from .changelog import TITLE, changelog_section, update_changelog
 from .compat import check_lock, lock_text, read_lock
 from .config import Config
-from .ir import Api
+from ..ir import Api
 
 
 class ReleaseCheckError(Exception):
