@@ -11,36 +11,10 @@ import keyword
 import re
 from typing import Callable, Iterable
 
+from ..ir.names import cap, camel, snake, type_name, words
 from ..runtime.errors import ERROR_CODES
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[A-Z]")
-
-
-def words(text: str) -> list[str]:
-    """``"tasks.get_stats"`` → tasks, get, stats; ``"getHTTPResponse"`` → get, HTTP, Response."""
-    return [w for chunk in re.split(r"[^0-9A-Za-z]+", text) for w in _WORD.findall(chunk)]
-
-
-def _cap(word: str) -> str:
-    return word[:1].upper() + word[1:]
-
-
-def type_name(text: str) -> str:
-    """The neutral type name all SDKs start from: PascalCase, never starting with a digit."""
-    name = "".join(_cap(w) for w in words(text)) or "Model"
-    return name if not name[0].isdigit() else f"T{name}"
-
-
-def snake(text: str) -> str:
-    return "_".join(w.lower() for w in words(text))
-
-
-def camel(text: str) -> str:
-    parts = words(text)
-    if not parts:
-        return ""
-    return parts[0].lower() + "".join(w.lower().capitalize() for w in parts[1:])
-
+__all__ = ["camel", "snake", "type_name", "words"]  # the neutral rules, re-exported for the targets
 
 # Go's common initialisms (golint's list, plus a few API staples).
 GO_INITIALISMS = frozenset(
@@ -50,7 +24,7 @@ GO_INITIALISMS = frozenset(
 
 
 def go_pascal(text: str) -> str:
-    out = "".join(w.upper() if w.lower() in GO_INITIALISMS else _cap(w.lower() if w.isupper() else w) for w in words(text))
+    out = "".join(w.upper() if w.lower() in GO_INITIALISMS else cap(w.lower() if w.isupper() else w) for w in words(text))
     return out if out and not out[0].isdigit() else f"X{out}"
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
-from ..build.naming import type_name
+from .names import type_name
 from ..runtime.registry import Handler, field_location
 from .diagnose import SchemaError, locate_def, schema_failure, walk_models
 from .model import (
