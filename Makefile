@@ -1,11 +1,13 @@
 # Two entry points on a fresh machine:
 #   make demo   build the sample service and list the three SDK artifacts and the manifest
+#               (needs only hatch, in its own small venv: not the test environment)
 #   make test   set up everything (venv, Node packages, Go modules, Centrifugo) and run all tests
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 WHEELHOUSE := $(CURDIR)/.wheelhouse
+DEMO_VENV := .demo-venv
 # The sample service's build environment installs this plugin from the local wheelhouse.
 BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
 
@@ -14,13 +16,21 @@ BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DAT
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[build,test]'
 	touch $@
 
 venv: $(VENV)/.installed
 
-wheelhouse: venv
-	rm -rf $(WHEELHOUSE) && $(PY) -m build -q --wheel --outdir $(WHEELHOUSE) . >/dev/null
+$(DEMO_VENV)/.installed:
+	@echo "== installing hatch into $(DEMO_VENV) (what building a service needs)"
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar on hatch
+	touch $@
+
+# The plugin's own wheel, which the sample's isolated build installs as hatch-centrifugo-sdk[build].
+wheelhouse: $(DEMO_VENV)/.installed
+	@echo "== building the plugin's wheel into $(WHEELHOUSE)"
+	rm -rf $(WHEELHOUSE) && $(DEMO_VENV)/bin/python -m pip wheel --disable-pip-version-check --no-deps --wheel-dir $(WHEELHOUSE) .
 
 node-tools:
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
@@ -29,9 +39,10 @@ centrifugo:
 	@scripts/centrifugo.sh >/dev/null
 
 demo: wheelhouse
+	@echo "== hatch build of sample_service/ (installs its build requirements, then runs the hook)"
 	@# Fresh hatch environments and installer cache: a cached plugin wheel of the same version would hide changes.
 	tmp=$$(mktemp -d) && cd sample_service && rm -rf dist && \
-	  $(BUILD_ENV) HATCH_DATA_DIR=$$tmp/hatch UV_CACHE_DIR=$$tmp/uv ../$(VENV)/bin/hatch build; \
+	  $(BUILD_ENV) HATCH_DATA_DIR=$$tmp/hatch UV_CACHE_DIR=$$tmp/uv ../$(DEMO_VENV)/bin/hatch -v build; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 	@echo && echo "SDK artifacts in sample_service/dist/sdk:" && ls -l sample_service/dist/sdk
 	@echo && cat sample_service/dist/sdk/sdk-manifest.json
@@ -54,7 +65,7 @@ BENCH_PY := $(BENCH_VENV)/bin/python
 $(BENCH_VENV)/.installed: pyproject.toml bench/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_PY) -m pip install -q --upgrade pip
-	$(BENCH_PY) -m pip install -q -e '.[test]' -r bench/requirements.txt
+	$(BENCH_PY) -m pip install -q -e '.[build,test]' -r bench/requirements.txt
 	touch $@
 
 bench-tools: $(BENCH_VENV)/.installed
@@ -66,4 +77,4 @@ bench: bench-tools centrifugo
 	$(BENCH_PY) bench/runtime_bench.py
 
 clean:
-	rm -rf $(WHEELHOUSE) sample_service/dist django_example/dist dist
+	rm -rf $(WHEELHOUSE) $(DEMO_VENV) sample_service/dist django_example/dist dist

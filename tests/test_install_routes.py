@@ -33,8 +33,9 @@ def require(project: Path, requirement: str) -> None:
     """Point the service's build requirement and dependency at ``requirement``, as the README says."""
     pyproject = project / "pyproject.toml"
     text = pyproject.read_text()
-    text = text.replace('"hatch-centrifugo-sdk"', f'"{requirement}"')
-    assert text.count(requirement) == 2, "the sample names the plugin in requires and in dependencies"
+    with_build = requirement.replace("hatch-centrifugo-sdk", "hatch-centrifugo-sdk[build]", 1)
+    text = text.replace('"hatch-centrifugo-sdk[build]"', f'"{with_build}"').replace('"hatch-centrifugo-sdk"', f'"{requirement}"')
+    assert text.count(requirement) == text.count(with_build) == 1, "the sample names the plugin in requires and in dependencies"
     text += "\n[tool.hatch.metadata]\nallow-direct-references = true\n"
     pyproject.write_text(text)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,3 +63,15 @@ def test_the_runtime_runs_without_the_build_wing_and_its_dependencies() -> None:
     done = subprocess.run([sys.executable, "-c", PROGRAM], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["200 ['result']", "200 ['result']", "[]"]
+
+
+def test_installing_the_runtime_pulls_only_pydantic(plugin_wheelhouse: Path) -> None:
+    """The build hook's dependencies are the [build] extra, which services name in [build-system] requires."""
+    (wheel,) = plugin_wheelhouse.glob("hatch_centrifugo_sdk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        requires = [line for line in archive.read(name).decode().splitlines() if line.startswith("Requires-Dist:")]
+    always = [line for line in requires if "extra ==" not in line]
+    assert always == ["Requires-Dist: pydantic<3,>=2.6"]
+    build = {line.split(";")[0].split()[1] for line in requires if "extra == 'build'" in line}
+    assert {"hatchling>=1.27", "jinja2<4,>=3.1", "nodeenv>=1.8", "packaging>=23"} <= build

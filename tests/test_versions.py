@@ -73,7 +73,7 @@ def test_dynamic_version_flows_into_every_sdk(tmp_path: Path, isolated_env: dict
     '''))
     (project / "pyproject.toml").write_text(textwrap.dedent('''
         [build-system]
-        requires = ["hatchling", "hatch-centrifugo-sdk"]
+        requires = ["hatchling", "hatch-centrifugo-sdk[build]"]
         build-backend = "hatchling.build"
 
         [project]
