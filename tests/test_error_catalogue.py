@@ -416,7 +416,7 @@ def test_hatch_build_stops_with_the_message_and_writes_nothing(
         textwrap.dedent(
             """
             [build-system]
-            requires = ["hatchling>=1.27", "hatch-centrifugo-sdk"]
+            requires = ["hatchling>=1.27", "hatch-centrifugo-sdk[build]"]
             build-backend = "hatchling.build"
 
             [project]
@@ -551,3 +551,38 @@ def test_every_front_end_reports_a_module_that_never_imports(name: str, tmp_path
         assert "'sample_service.handlers.todos'" in messages[0] and rule in messages[0] and "; fix: " in messages[0]
         assert "Traceback" not in output and "FileNotFoundError" not in output, f"{front_end}: {output}"
         assert not (project / "dist").exists() or not list((project / "dist").glob("*.whl"))
+
+
+# Types and names one target cannot express: found while rendering, reported at the Python field.
+TARGET_ERRORS = {
+    "an alias encoding/json cannot tag": (
+        'class Params(BaseModel):\n    x: int = Field(..., alias="a,b")  # <-\n',
+        "model 'Params', field 'a,b': encoding/json cannot carry the wire name 'a,b' in a struct tag",
+    ),
+    "boolean enum values": (
+        "class Flag(Enum):  # <-\n    YES = True\n    NO = False\n\n\n"
+        "class Params(BaseModel):\n    flag: Flag\n",
+        "enum 'Flag': boolean enum values have no Go mapping",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", TARGET_ERRORS)
+def test_a_type_the_go_sdk_cannot_express_is_one_line_at_its_place(name: str, tmp_path: Path) -> None:
+    models, rule = TARGET_ERRORS[name]
+    (tmp_path / "svc").mkdir()
+    handlers = tmp_path / "svc" / "__init__.py"
+    handlers.write_text(
+        "from enum import Enum\n\nfrom pydantic import BaseModel, Field\n\nfrom hatch_centrifugo_sdk import websocket_rpc\n\n\n"
+        + models
+        + '\n\n@websocket_rpc("svc.call")\nasync def call(conn, params: Params) -> Params:\n    return params\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        PYPROJECT.format(module="svc") + 'lock = false\n[tool.hatch.build.hooks.centrifugo-sdk.go]\nmodule = "example.com/a/svcsdk"\n'
+    )
+    result = hatchling_build(tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output, output
+    (message,) = [text for text in output.splitlines() if rule in text]
+    assert message.startswith(f"centrifugo-sdk: {handlers}:{marked_line(handlers)}: "), output

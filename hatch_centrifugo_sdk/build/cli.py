@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..runtime.errors import UserError
 from .config import PLUGIN_NAME, Config, ConfigError, parse_config
 from .render import LANGUAGES
 
@@ -22,7 +23,7 @@ from .render import LANGUAGES
 GENERATED_MARKER = ".centrifugo-sdk-generated"
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A problem with the project or the arguments, reported as one line."""
 
 

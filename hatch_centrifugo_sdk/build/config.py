@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from ..runtime.errors import UserError
 from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
 from .metadata import MetadataOverrides
 from .naming import snake
@@ -29,7 +30,7 @@ _GO_PACKAGE = re.compile(r"^[a-z][a-z0-9]*$")
 _URL = re.compile(r"^https?://\S+$")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))

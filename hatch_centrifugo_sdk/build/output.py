@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..runtime.errors import UserError
+
 MANIFEST = "sdk-manifest.json"
 _FIX = 'set output to a folder of its own, such as "sdk" (the default, inside the build\'s output folder)'
 
 
-class OutputError(ValueError):
+class OutputError(UserError, ValueError):
     """The output folder cannot or must not be written; the message is one line naming it and the fix."""
 
 

@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..ir import Api
+from ..ir.parser import parse_api
+from ..runtime.errors import UserError
+from ..runtime.registry import HandlerDefinitionError, Registry, default_registry
 from . import naming
-from .compat import LockError
-from .config import Config, ConfigError
+from .config import Config
 from .discovery import import_handlers
 from .django_build import django_project
-from ..ir import Api
-from ..ir.parser import SchemaError, parse_api
-from .output import OutputError, recover, staging, unwritable
 from .metadata import for_sdk, project_metadata
-from ..runtime.registry import HandlerDefinitionError, Registry, default_registry
-from .release_gate import ReleaseCheckError, check_release, record_release
-from .render import SdkInfo
-from .versions import VersionError, go_major_suffix, to_semver
+from .output import recover, staging, unwritable
+from .release_gate import check_release, record_release
+from .render import SdkInfo, TargetError
+from .versions import go_major_suffix, to_semver
 
 Log = Callable[[str], None]
 
@@ -133,7 +133,11 @@ def render_and_package(
         package = getattr(importlib.import_module(f"{__package__}.targets.{language}.package"), _PIPELINE[language])
         dest = out / f"go-{sdk.import_name}-v{sdk.version}" if language == "go" else out
         with _timed(log, f"{language}: render"):
-            files = render(api, dataclasses.replace(sdk, changelog=changelog))
+            try:
+                files = render(api, dataclasses.replace(sdk, changelog=changelog))
+            except TargetError as exc:
+                where = api.locate(exc.model, exc.field) if exc.model is not None else None
+                raise TargetError(f"{where}: {exc}" if where else str(exc)) from None
         with _timed(log, f"{language}: package"):
             path = package(files, dest)
         artifacts.append(
@@ -353,12 +357,4 @@ def _sha256(path: Path) -> str:
 
 def is_user_error(exc: Exception) -> bool:
     """A mistake in the user's code or config: reported as one message, without a traceback."""
-    from .verify import VerificationError
-
-    return isinstance(
-        exc,
-        (
-            HandlerDefinitionError, SchemaError, VersionError, ConfigError, VerificationError, ReleaseCheckError,
-            LockError, OutputError,
-        ),
-    )
+    return isinstance(exc, UserError)

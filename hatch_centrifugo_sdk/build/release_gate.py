@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..runtime.errors import UserError
 from .changelog import TITLE, changelog_section, update_changelog
 from .compat import check_lock, lock_text, read_lock
 from .config import Config
 from ..ir import Api
 
 
-class ReleaseCheckError(Exception):
+class ReleaseCheckError(UserError):
     """The API changed in a way the version does not admit; the message is the full report."""
 
 

@@ -13,10 +13,29 @@ from pathlib import Path
 
 import jinja2
 
+from ..runtime.errors import UserError
 from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
 from .metadata import SdkMetadata
 
 LANGUAGES = ("python", "typescript", "go")
+
+
+class TargetError(UserError):
+    """A type or name of the API that one target language cannot express.
+
+    Renderers raise it naming the model (and field); the pipeline puts the ``file:line`` of
+    the Python class in front, which only the parsed handlers know.
+    """
+
+    def __init__(self, message: str, model: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.model, self.field = model, field
+
+    def at(self, model: str, field: str | None = None) -> TargetError:
+        """The same error, naming ``model`` and ``field`` unless it names them already."""
+        if self.model is None:
+            self.model, self.field = model, field
+        return self
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
+from ..runtime.errors import UserError
 from .render import SdkInfo
 from .toolchains import ToolchainError, go_binary, node_bin_dir
 
@@ -29,7 +30,7 @@ CHECKS = {
 }
 
 
-class VerificationError(RuntimeError):
+class VerificationError(UserError, RuntimeError):
     pass
 
 

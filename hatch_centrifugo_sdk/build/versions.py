@@ -15,10 +15,12 @@ import re
 
 from packaging.version import InvalidVersion, Version
 
+from ..runtime.errors import UserError
+
 _PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
 
 
-class VersionError(ValueError):
+class VersionError(UserError, ValueError):
     pass
 
 

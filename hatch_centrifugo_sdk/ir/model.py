@@ -177,10 +177,17 @@ class Api:
     _index: dict[str, ObjectModel | EnumModel] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
+    # model name, wire field name (or None) → "file:line" of its Python class or field; not part of
+    # the API (an API read back from api.json has no sources)
+    locator: Callable[[str, str | None], str] | None = field(default=None, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         self._index.update({m.name: m for m in self.models})
         self._index.update({e.name: e for e in self.enums})
+
+    def locate(self, model: str, field: str | None = None) -> str | None:
+        """``file:line`` of a model (or its field) in the service's code, when the API was parsed from it."""
+        return self.locator(model, field) if self.locator is not None else None
 
     def lookup(self, name: str) -> ObjectModel | EnumModel:
         return self._index[name]

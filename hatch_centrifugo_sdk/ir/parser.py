@@ -160,17 +160,28 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
             enums.append(item)
         else:
             models.append(item)
-    return Api(tuple(methods), tuple(models), tuple(enums))
+    by_name = {names[d]: d for d in sorted(defs)}
+
+    def locate(model: str, field: str | None) -> str:
+        return _place(handlers, defs, by_name.get(model, model), field)[0]
+
+    return Api(tuple(methods), tuple(models), tuple(enums), locator=locate)
+
+
+def _place(handlers: list[Handler], defs: dict[str, Any], def_name: str, field: str | None) -> tuple[str, Any]:
+    """(file:line, class) of a schema definition, or of its field named by wire name."""
+    where, cls = locate_def(handlers, def_name, defs.get(def_name, {}).get("title"))
+    if field is not None and cls is not None and issubclass(cls, BaseModel):  # the schema names fields by alias
+        attribute = next((n for n, f in cls.model_fields.items() if field in (n, f.alias, f.serialization_alias)), field)
+        where = field_location(cls, attribute)
+    return where, cls
 
 
 def _located(handlers: list[Handler], defs: dict[str, Any], exc: _Unmappable) -> SchemaError:
-    where, cls = locate_def(handlers, exc.def_name, defs[exc.def_name].get("title"))
+    where, cls = _place(handlers, defs, exc.def_name, exc.field)
     model = cls.__name__ if cls is not None else exc.def_name
     if exc.field is None:
         return SchemaError(where, f"model {model!r}", exc.rule, exc.fix)
-    if cls is not None and issubclass(cls, BaseModel):  # the schema names fields by alias; the class by attribute
-        attribute = next((n for n, f in cls.model_fields.items() if exc.field in (n, f.alias, f.serialization_alias)), exc.field)
-        where = field_location(cls, attribute)
     return SchemaError(where, f"model {model!r}, field {exc.field!r}", exc.rule, exc.fix)
 
 

@@ -49,6 +49,14 @@ BY_NAME = {e.name: e for e in ERROR_CODES}
 APP_CODE_RANGE = range(400, 2000)
 
 
+class UserError(Exception):
+    """A mistake in the user's code or configuration, not in this package.
+
+    The hook and the command line print its message (one line per problem, led by the place:
+    ``file:line`` or the full TOML key) without a traceback.
+    """
+
+
 class RpcError(Exception):
     """Raise from a handler to answer the client with ``code`` and ``message``.
 

@@ -19,12 +19,14 @@ from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 from pydantic import BaseModel
 
+from .errors import UserError
+
 METHOD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
-class HandlerDefinitionError(TypeError):
+class HandlerDefinitionError(UserError, TypeError):
     """A handler or its models break a rule; the message names the place and the fix.
 
     The message is one line, ``file:line: subject: rule; fix: ...``, the form compilers

@@ -21,6 +21,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from ...runtime.errors import UserError
 from ...ir.model import Api, ApiJsonError, api_from_json
 from .diff import diff_apis
 from .release import Level, Verdict, parse_version, release_check
@@ -29,7 +30,7 @@ from .rules import Change
 LOCK_FILE = "sdk-api.lock.json"
 
 
-class LockError(ValueError):
+class LockError(UserError, ValueError):
     """The lock file exists but cannot be used; the message names the file."""
 
 
