@@ -130,13 +130,15 @@ def _calls(stack: Stack, user: str, calls: list[tuple[str, dict[str, Any]]]) -> 
         return thread.submit(asyncio.run, run()).result()
 
 
-def _open(browser: Browser, origin: str, stack: Stack, user: str) -> tuple[Page, list[str]]:
-    """The page at ``origin`` with the development query string; returns it and its uncaught errors."""
+def _open(browser: Browser, origin: str, stack: Stack, user: str) -> tuple[Page, list[str], list[str]]:
+    """The page at ``origin`` with the development query string, its uncaught errors and its console's."""
     page = browser.new_page(viewport={"width": 900, "height": 600})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    uncaught: list[str] = []
+    console: list[str] = []
+    page.on("pageerror", lambda error: uncaught.append(str(error)))
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     page.goto(f"{origin}/?url={stack.ws_url}&token={stack.token(user)}")
-    return page, errors
+    return page, uncaught, console
 
 
 def test_the_page_shows_the_services_results_and_a_typed_error(
@@ -154,7 +156,7 @@ def test_the_page_shows_the_services_results_and_a_typed_error(
     _calls(web_stack, "bob", [("todos.create", {"title": "Bob's own todo"})])
     first_todo = seeded[2]["todo"]
 
-    page, errors = _open(browser, origins[0], web_stack, USER)
+    page, uncaught, console = _open(browser, origins[0], web_stack, USER)
     expect(page.locator("#status")).to_have_text(f"Connected as {USER}", timeout=PAGE_TIMEOUT_MS)
     stats = {field: page.locator(f'#stats dd[data-field="{field}"]').inner_text() for field in
              ("user", "total", "completed", "pending")}
@@ -171,7 +173,7 @@ def test_the_page_shows_the_services_results_and_a_typed_error(
     assert [todo["title"] for todo in stored] == ["Try the SDK in a browser", "Read the README"]
     assert page.locator("#todos li").all_inner_texts() == [f"#{t['id']} {t['title']}" for t in stored]
     expect(page.locator("#status")).to_have_text(f"Connected as {USER}; created todo #{stored[0]['id']}")
-    assert errors == []
+    assert (uncaught, console) == ([], [])
 
     screenshot = os.environ.get("WEB_EXAMPLE_SCREENSHOT")
     if screenshot:
@@ -182,7 +184,7 @@ def test_the_page_shows_the_services_results_and_a_typed_error(
 def test_a_page_from_an_origin_centrifugo_does_not_allow_is_refused(
     browser: Browser, origins: tuple[str, str], web_stack: Stack
 ) -> None:
-    page, errors = _open(browser, origins[1], web_stack, USER)
+    page, uncaught, console = _open(browser, origins[1], web_stack, USER)
     status = page.locator("#status")
     expect(status).to_have_class("failed", timeout=PAGE_TIMEOUT_MS)
     assert status.inner_text() == (
@@ -191,9 +193,9 @@ def test_a_page_from_an_origin_centrifugo_does_not_allow_is_refused(
         "client.allowed_origins is refused with 403"
     )
     assert page.locator("#todos li").count() == 0
-    assert errors == []
+    assert uncaught == []  # the browser logs the failed handshake itself; the page throws nothing
     page.close()
     # The same page, token and server from the allowed origin connects.
-    allowed, _ = _open(browser, origins[0], web_stack, USER)
+    allowed, _, _ = _open(browser, origins[0], web_stack, USER)
     expect(allowed.locator("#status")).to_have_text(f"Connected as {USER}", timeout=PAGE_TIMEOUT_MS)
     allowed.close()
