@@ -81,4 +81,4 @@ bench: bench-tools centrifugo
 	$(BENCH_PY) bench/runtime_bench.py
 
 clean:
-	rm -rf $(WHEELHOUSE) sample_service/dist django_example/dist dist
+	rm -rf $(WHEELHOUSE) sample_service/dist django_example/dist dist examples/web/dist

@@ -158,8 +158,8 @@ def test_the_page_shows_the_services_results_and_a_typed_error(
 
     page, uncaught, console = _open(browser, origins[0], web_stack, USER)
     expect(page.locator("#status")).to_have_text(f"Connected as {USER}", timeout=PAGE_TIMEOUT_MS)
-    stats = {field: page.locator(f'#stats dd[data-field="{field}"]').inner_text() for field in
-             ("user", "total", "completed", "pending")}
+    fields = ("user", "total", "completed", "pending")
+    stats = {field: page.locator(f'#stats dd[data-field="{field}"]').inner_text() for field in fields}
     assert stats == {"user": USER, "total": "2", "completed": "0", "pending": "2"}
     assert page.locator("#todos li").all_inner_texts() == [f"#{first_todo['id']} Read the README"]
     # tasks.get of a missing task: the SDK's RpcError, named by the ErrorCode of the ./errors subpath.
@@ -184,7 +184,7 @@ def test_the_page_shows_the_services_results_and_a_typed_error(
 def test_a_page_from_an_origin_centrifugo_does_not_allow_is_refused(
     browser: Browser, origins: tuple[str, str], web_stack: Stack
 ) -> None:
-    page, uncaught, console = _open(browser, origins[1], web_stack, USER)
+    page, uncaught, _ = _open(browser, origins[1], web_stack, USER)
     status = page.locator("#status")
     expect(status).to_have_class("failed", timeout=PAGE_TIMEOUT_MS)
     assert status.inner_text() == (
