@@ -4,7 +4,8 @@
 
 Prints one JSON object: seconds per stage, peak RSS and RSS before the timed part.
 Modes: floor, floor-tuned (the floor under the hook's collector thresholds), pipeline,
-generate, generate-verify, dmcg (datamodel-code-generator on the floor's schema).
+generate, generate-verify, dmcg (datamodel-code-generator on the floor's schema), check
+(``python -m hatch_centrifugo_sdk check`` on SERVICE_ROOT's pyproject.toml).
 pydantic and hatchling are imported before any timing: under ``hatch build`` both are
 loaded before the hook runs.
 """
@@ -119,6 +120,22 @@ def dmcg(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
     return {"total": time.perf_counter() - start}
 
 
+def check(root: Path) -> dict[str, float]:
+    import contextlib
+    import io
+
+    from hatch_centrifugo_sdk.cli import main as cli
+
+    printed = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(printed):
+        status = cli(["check", "--project", str(root)])
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"check failed: {printed.getvalue()}")
+    return {"total": elapsed, "warnings": float(printed.getvalue().count("warning: "))}
+
+
 def main() -> None:
     mode, root, out, *modules = sys.argv[1:]
     root_path, out_path = Path(root), Path(out)
@@ -133,6 +150,8 @@ def main() -> None:
             times = pipeline(root_path, out_path, modules)
     elif mode in ("generate", "generate-verify"):
         times = whole(root_path, out_path, modules, verify=mode == "generate-verify")
+    elif mode == "check":
+        times = check(root_path)
     elif mode == "dmcg":
         times = dmcg(root_path, out_path, modules)
     else:

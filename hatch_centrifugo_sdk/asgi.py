@@ -39,6 +39,7 @@ class RpcProxyApp:
         max_payload_bytes: int | None = None,
         secret_header: str = PROXY_SECRET_HEADER,
         service_version: str | None = None,
+        blocking_threshold: float | None = 0.1,
     ) -> None:
         self.dispatcher = Dispatcher(
             registry,
@@ -49,6 +50,7 @@ class RpcProxyApp:
             max_params_bytes=max_params_bytes,
             max_payload_bytes=max_payload_bytes,
             service_version=service_version,
+            blocking_threshold=blocking_threshold,
         )
         self._secret_name = secret_header.lower().encode("latin-1")
 

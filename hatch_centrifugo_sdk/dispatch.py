@@ -10,16 +10,23 @@ Centrifugo.
 from __future__ import annotations
 
 import asyncio
+import dis
+import functools
 import hmac
 import itertools
 import json
 import logging
 import math
+import os
+import site
 import sys
+import sysconfig
 import time
+import types
 import weakref
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional, Union
+from time import perf_counter
+from typing import Annotated, Any, Generator, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
@@ -108,6 +115,7 @@ class Dispatcher:
         max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
         max_payload_bytes: int | None = None,
         service_version: str | None = None,
+        blocking_threshold: float | None = 0.1,
     ) -> None:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
@@ -125,6 +133,8 @@ class Dispatcher:
         if max_payload_bytes is None:
             # Whatever params the SDKs send (up to max-params-bytes) fits, as Centrifugo forwards it.
             max_payload_bytes = proxy_body_limit(max_params_bytes)
+        if blocking_threshold is not None and not blocking_threshold > 0:
+            raise ValueError(f"blocking_threshold={blocking_threshold!r} must be a positive number of seconds, or None")
         if max_payload_bytes <= 0:
             raise ValueError(f"max_payload_bytes={max_payload_bytes!r} must be positive")
         if proxy_secret is None:
@@ -133,6 +143,10 @@ class Dispatcher:
         self.secret_header = secret_header
         self.handler_timeout = handler_timeout
         self.max_payload_bytes = max_payload_bytes
+        self.blocking_threshold = blocking_threshold
+        self.refusal_log_interval = 60.0  # seconds between two warnings about refused requests
+        self._refusals = 0
+        self._refusals_logged_at = -math.inf
         self._secret = proxy_secret.encode() if proxy_secret is not None else None
         self.service_version = service_version
         self._revision = -1
@@ -152,7 +166,22 @@ class Dispatcher:
         return given is not None and hmac.compare_digest(given, self._secret)
 
     def forbidden(self) -> Reply:
-        logger.warning("refused an RPC proxy request without the right %s header", self.secret_header)
+        # A probe sends thousands of these: log the first, then a count per interval.
+        self._refusals += 1
+        now = time.monotonic()
+        if now - self._refusals_logged_at >= self.refusal_log_interval:
+            if self._refusals_logged_at == -math.inf:
+                logger.warning(
+                    "refused an RPC proxy request without the right %s header (the caller is not Centrifugo, or its "
+                    "secret differs); more refusals are logged at most once every %gs, with their count",
+                    self.secret_header, self.refusal_log_interval,
+                )
+            else:
+                logger.warning(
+                    "refused %d RPC proxy requests without the right %s header in the last %.0fs",
+                    self._refusals, self.secret_header, now - self._refusals_logged_at,
+                )
+            self._refusals, self._refusals_logged_at = 0, now
         return Reply(403, _json({"detail": f"missing or wrong {self.secret_header} header"}))
 
     def payload_too_large(self) -> Reply:
@@ -177,7 +206,7 @@ class Dispatcher:
             return _invalid_request(exc, len(self._by_method) == 1)
         handler = self._by_method.get(request.method)
         if handler is None:
-            return _error("METHOD_NOT_FOUND", f"method {request.method!r} not found")
+            return _method_not_found(request.method)
         conn = Connection(
             user_id=request.user or None,
             client_id=request.client,
@@ -214,21 +243,92 @@ class Dispatcher:
 
     async def _call(self, handler: Handler, conn: Connection, params: BaseModel) -> Reply:
         timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        call: Any = handler.func(conn, params)
+        threshold = self.blocking_threshold or math.inf
         try:
-            result = await _run_with_timeout(handler.func(conn, params), timeout)
+            if type(call) is not types.CoroutineType:  # another kind of awaitable: no steps to time
+                result = await _run_with_timeout(call, timeout)
+            else:
+                # The first step runs here: a handler that finishes without suspending needs
+                # no deadline (sync code cannot be interrupted anyway) and no wrapper.
+                rest = None
+                start = perf_counter()
+                try:
+                    rest = _timed_steps(call, call.send(None), handler, threshold, timeout)
+                except StopIteration as done:
+                    result = done.value
+                finally:
+                    if perf_counter() - start > threshold:
+                        _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+                if rest is not None:
+                    result = await _run_with_timeout(rest, timeout - (perf_counter() - start))
             return _result(handler, result)
         except RpcError as exc:
+            logger.debug("handler for %r rejected the call (%d): %s", handler.method, exc.code, exc.message)
             return _reply_error(exc.code, exc.message, exc.temporary)
         except _Timeout:
             return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s")
-        except ValidationError:
-            # A model the handler built itself failed: a bug, not the caller's mistake.
-            logger.exception("handler for %r failed", handler.method)
         except ValueError as exc:
-            return _error("BAD_REQUEST", str(exc) or "bad request")
+            if _written_for_the_client(exc, handler):
+                message = str(exc) or "bad request"
+                logger.debug("handler for %r rejected the call (400): %s", handler.method, message)
+                return _error("BAD_REQUEST", message)
+            # int("..."), bytes.decode, json.loads, a library, a model the handler built: a bug,
+            # whose message may hold internals.
+            logger.exception(
+                "handler for %r failed (answered 500: only a plain ValueError raised by a raise statement of "
+                "package %r or of a module outside site-packages reaches the client; raise RpcError(400, ...) "
+                "to send a message from anywhere else)",
+                handler.method, _package(getattr(handler.func, "__module__", None) or ""),
+            )
         except Exception:
             logger.exception("handler for %r failed", handler.method)
         return _error("INTERNAL_ERROR", "internal error")
+
+
+@types.coroutine
+def _timed_steps(
+    call: Any, suspended_at: Any, handler: Handler, threshold: float, timeout: float
+) -> Generator[Any, Any, Any]:
+    """The rest of ``call``, whose first step suspended at ``suspended_at``, timing each step.
+
+    A step is the code between two awaits that suspend: while it runs, the event loop
+    runs nothing else. Sync code cannot be pre-empted, but a step longer than
+    ``threshold`` can be seen, and is logged.
+    """
+    send, throw = call.send, call.throw
+    yielded = suspended_at
+    while True:
+        value = error = None
+        try:
+            value = yield yielded
+        except GeneratorExit:
+            call.close()
+            raise
+        except BaseException as exc:  # cancellation included: the handler gets it
+            error = exc
+        start = perf_counter()
+        try:
+            yielded = send(value) if error is None else throw(error)
+        except StopIteration as done:
+            if perf_counter() - start > threshold:
+                _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+            return done.value
+        except BaseException:
+            if perf_counter() - start > threshold:
+                _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+            raise
+        if perf_counter() - start > threshold:
+            _held_the_loop(handler, perf_counter() - start, threshold, timeout)
+
+
+def _held_the_loop(handler: Handler, seconds: float, threshold: float, timeout: float) -> None:
+    overran = f"; it overran its {timeout:g}s timeout, which only interrupts a handler at an await" if seconds > timeout else ""
+    logger.warning(
+        "handler for %r (%s) held the event loop for %.3fs without awaiting (more than %gs): every other call "
+        "waited meanwhile%s; fix: run blocking work with `await asyncio.to_thread(...)` or an async library",
+        handler.method, handler.location, seconds, threshold, overran,
+    )
 
 
 async def _run_with_timeout(call: Any, timeout: float) -> Any:
@@ -313,6 +413,48 @@ class _Deadlines:
             self._arm(loop, min(deadline for deadline, _ in self.running.values()))
 
 
+_RAISE = dis.opmap["RAISE_VARARGS"]
+
+
+def _written_for_the_client(exc: ValueError, handler: Handler) -> bool:
+    """Whether ``exc`` is a plain ValueError raised by a ``raise`` statement of the service's own code.
+
+    The innermost traceback entry is where the exception started: a ``raise`` statement
+    in Python code, or the call of a builtin that raised it (``int("x")`` shows the
+    caller's frame at a call instruction). Subclasses (UnicodeDecodeError,
+    json.JSONDecodeError, ValidationError) come from parsers, not from messages.
+    """
+    if type(exc) is not ValueError or exc.__traceback__ is None:
+        return False
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    if not 0 <= tb.tb_lasti < len(code.co_code) or code.co_code[tb.tb_lasti] != _RAISE:
+        return False
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return _package(module) == _package(getattr(handler.func, "__module__", None) or "") or _in_source_tree(code.co_filename)
+
+
+def _package(module: str) -> str:
+    return module.partition(".")[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_source_tree(filename: str) -> bool:
+    """Whether ``filename`` is a module file outside the Python installation and its site-packages.
+
+    A service run from its source tree (a Django project and its apps) raises its messages
+    from there; a service installed as a wheel is recognised by its package instead.
+    """
+    if not os.path.isabs(filename):  # "<frozen ...>", "<string>": generated or built in
+        return False
+    installed = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    installed.update(getattr(site, "getsitepackages", list)())
+    installed.add(site.getusersitepackages())
+    return not any(filename.startswith(os.path.join(path, "")) for path in installed if path)
+
+
 def _discard_outcome(task: asyncio.Future[Any]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.warning("handler failed after its timeout", exc_info=task.exception())
@@ -340,19 +482,46 @@ def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
     """Sort validation errors into: unknown method, anonymous caller, bad params, not a proxy request."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    if first["type"] == "union_tag_invalid":
-        return _error("METHOD_NOT_FOUND", f"method {first['ctx']['tag']!r} not found")
+    # Only the request's own tag, the method, is an unknown method; an unknown tag of a
+    # discriminated union inside the params (a newer client's variant) is invalid params.
+    if first["type"] == "union_tag_invalid" and first["loc"] == ():
+        return _method_not_found(first["ctx"]["tag"])
     if single_method and first["type"] == "literal_error" and first["loc"] == ("method",):
-        return _error("METHOD_NOT_FOUND", f"method {first['input']!r} not found")
+        return _method_not_found(first["input"])
     # A union prefixes each location with the method name; a single model does not.
     located = [(e["msg"], e["type"], e["loc"] if single_method else e["loc"][1:]) for e in errors]
     if any(loc == ("user",) and kind == "string_too_short" for _, kind, loc in located):
         return _error("UNAUTHENTICATED", "this method requires an authenticated user")
     outside_params = [f"{_location(loc, 'request')}: {msg}" for msg, _, loc in located if loc[:1] != ("data",)]
     if outside_params:
-        return _error("BAD_REQUEST", f"not a Centrifugo RPC proxy request ({'; '.join(outside_params)})")
+        return _error("BAD_REQUEST", f"not a Centrifugo RPC proxy request ({_listed(outside_params)})")
     in_params = [f"{_location(loc[1:], 'params')}: {msg}" for msg, _, loc in located]
-    return _error("INVALID_PARAMS", f"invalid params: {'; '.join(in_params)}")
+    return _error("INVALID_PARAMS", f"invalid params: {_listed(in_params)}")
+
+
+# Replies echo what the caller sent only this far: a 100 kB method name or key is not
+# sent back whole, nor a thousand field errors.
+_ECHOED_CHARS = 64
+_LISTED_CHARS = 200
+_LISTED_ERRORS = 10
+
+
+def _method_not_found(method: Any) -> Reply:
+    return _error("METHOD_NOT_FOUND", f"method {_echo(method)} not found")
+
+
+def _echo(value: Any) -> str:
+    """``value``'s repr, cut to its first characters when the caller sent a long one."""
+    if isinstance(value, str) and len(value) > _ECHOED_CHARS:
+        return f"{value[:_ECHOED_CHARS]!r}... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= _ECHOED_CHARS else f"{text[:_ECHOED_CHARS]}..."
+
+
+def _listed(entries: list[str]) -> str:
+    shown = [e if len(e) <= _LISTED_CHARS else f"{e[:_LISTED_CHARS]}..." for e in entries[:_LISTED_ERRORS]]
+    more = len(entries) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more errors" if more else "")
 
 
 def _location(loc: tuple[Any, ...], root: str) -> str:

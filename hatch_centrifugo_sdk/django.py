@@ -84,10 +84,18 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
         "CENTRIFUGO_HANDLER_TIMEOUT", _DEFAULTS["handler_timeout"], lambda v: is_number(v) and v > 0,
         "must be a positive number of seconds; fix: set it, e.g. 10, or remove it for the default",
     )
+    def is_size(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+    params_limit = read(
+        "CENTRIFUGO_MAX_PARAMS_BYTES", _DEFAULTS["max_params_bytes"], is_size,
+        "must be a positive number of bytes, the hook's max-params-bytes; fix: set it, e.g. 1048576, "
+        "or remove it for the default",
+    )
+    # None: the body limit follows from the params limit, as for RpcProxyApp.
     limit = read(
-        "CENTRIFUGO_MAX_PAYLOAD_BYTES", _DEFAULTS["max_payload_bytes"],
-        lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
-        "must be a positive number of bytes; fix: set it, e.g. 1048576, or remove it for the default",
+        "CENTRIFUGO_MAX_PAYLOAD_BYTES", None, lambda v: v is None or is_size(v),
+        "must be a positive number of bytes; fix: set it, or remove it to derive it from CENTRIFUGO_MAX_PARAMS_BYTES",
     )
     version = read("CENTRIFUGO_SERVICE_VERSION", None, lambda v: v is None or isinstance(v, str), "must be a string")
     if secret is None and not insecure:
@@ -101,6 +109,7 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
         proxy_secret=secret,
         allow_insecure=insecure,
         handler_timeout=float(timeout),
+        max_params_bytes=params_limit,
         max_payload_bytes=limit,
         service_version=version,
     )

@@ -7,6 +7,9 @@ test_asgi:starlette_app``), so the handlers below are what the clients call.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import time
 from pathlib import Path
 from typing import Any, Iterator, MutableMapping
 
@@ -71,6 +74,12 @@ async def crash(conn: Connection, params: Empty) -> Empty:
 @registry.rpc("svc.slow", timeout=0.2)
 async def slow(conn: Connection, params: Empty) -> Empty:
     await asyncio.sleep(3)
+    return Empty()
+
+
+@registry.rpc("svc.blocking", timeout=0.05)
+async def blocking(conn: Connection, params: Empty) -> Empty:
+    time.sleep(0.15)  # a sync call in async code, past the timeout
     return Empty()
 
 
@@ -177,6 +186,34 @@ async def test_lifespan_messages_are_answered() -> None:
     app = RpcProxyApp(registry, proxy_secret=SECRET)
     await asyncio.wait_for(app({"type": "lifespan"}, inbox.get, send), timeout=5)
     assert outbox == [{"type": "lifespan.startup.complete"}, {"type": "lifespan.shutdown.complete"}]
+
+
+async def call_app(app: RpcProxyApp, body: bytes, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
+    """One POST through the ASGI interface, as a server would make it."""
+    outbox: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        outbox.append(message)
+
+    await app({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive, send)
+    return outbox[0]["status"], outbox[1]["body"]
+
+
+def proxy_body(method: str) -> bytes:
+    return json.dumps({"client": "c-1", "user": "7", "method": method, "data": {}}).encode()
+
+
+async def test_a_handler_blocking_the_loop_is_answered_and_named_in_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    app = RpcProxyApp(registry, proxy_secret=SECRET, blocking_threshold=0.1)
+    headers = [(PROXY_SECRET_HEADER.lower().encode(), SECRET.encode())]
+    with caplog.at_level(logging.WARNING, logger="hatch_centrifugo_sdk"):
+        assert await call_app(app, proxy_body("svc.blocking"), headers) == (200, b'{"result":{"data":{}}}')
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert warning.startswith("handler for 'svc.blocking' (") and "held the event loop for" in warning
+    assert "it overran its 0.05s timeout" in warning
 
 
 # Through the real Centrifugo: the proxy wiring as clients see it.

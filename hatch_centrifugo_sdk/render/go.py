@@ -102,6 +102,7 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
         models=models,
         enums=enums,
         model_imports=sorted(types.imports),
+        fastjson=FASTJSON,
         helpers=types.shared,
         methods=methods,
         codes=codes,
@@ -125,9 +126,11 @@ def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
             ("doc.go", "doc.go.j2"),
             ("errors.go", "errors.go.j2"),
             ("version.go", "version.go.j2"),
-            ("README.md", "README.md.j2"),
         )
     }
+    # The README indexes the types with links to their declarations: the code is the reference
+    # (field tables repeated it, 1.7 MB for a large API).
+    files["README.md"] = render_template("go", "README.md.j2", **context, type_lines=declaration_lines(files["models.go"]))
     if sdk.changelog is not None:
         files["CHANGELOG.md"] = sdk.changelog
     if sdk.metadata.license_text is not None:
@@ -148,6 +151,15 @@ def package_doc(sdk: SdkInfo) -> str:
     if sdk.metadata.license:
         paragraphs.append(f"License: {sdk.metadata.license}.")
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def declaration_lines(source: str) -> dict[str, int]:
+    """Type name → the line (from 1) of its ``type Name ...`` declaration in ``source``."""
+    return {
+        line.split(" ", 2)[1]: number
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.startswith("type ")
+    }
 
 
 def local_version(module: str) -> str:
@@ -207,6 +219,8 @@ class GoVariant:
     tags: str = ""  # tagged: the case list of tag values (Go literals)
     tag: str = ""  # tagged: the one tag value written when encoding, "" when the variant has several
     allowed: str = ""  # union: a literal variant's values (Go literals); it accepts only these
+    kind: str = ""  # union: the JSON kind it takes ("o"bject, "a"rray, "s"tring, "n"umber, "b"ool; "" any)
+    known: str = "nil"  # union: a closed model's wire names (Go expression); "nil" when it takes any key
 
 
 @dataclass(frozen=True)
@@ -270,6 +284,10 @@ _VARIANT_NAMES = {
     "string": "String", "integer": "Int", "number": "Float", "boolean": "Bool", "any": "Any", "datetime": "Time",
     "date": "Date", "time": "TimeOfDay", "duration": "Duration", "uuid": "UUID", "decimal": "Decimal", "bytes": "Bytes",
 }
+
+
+# The SDK's decoder (client.go decodes results with it): unions and open models decode their parts with it too.
+FASTJSON = "github.com/segmentio/encoding/json"
 
 
 class _Types:
@@ -366,6 +384,8 @@ class _Types:
             self.imports.add("bytes")
         if "members" in helpers:
             self.imports.add("slices")
+        if {"union", "members"} & set(helpers):
+            self.imports.add(FASTJSON)
 
     def map(self, t: TypeRef, where: str, owner: tuple[str, str], by_value: bool = False) -> _Mapped:
         """``owner`` (Go type, Go field) names the constants and types a field's type needs;
@@ -453,7 +473,8 @@ class _Types:
         self.helpers.append(GoHelper(
             "union", name, where, doc, tuple(f"{f:<{width}}{t}" for f, t in zip(fields, types)),
             tuple(
-                GoVariant(fields[i], self.required_keys(variants[i]), allowed=_literal_values(variants[i]))
+                GoVariant(fields[i], self.required_keys(variants[i]), allowed=_literal_values(variants[i]),
+                          kind=self.json_kind(variants[i]), known=self.known_keys(variants[i]))
                 for i in order
             ),
         ))
@@ -479,6 +500,33 @@ class _Types:
         if not isinstance(target, ObjectModel):
             return "nil"
         return "[]string{" + ", ".join(go_string(f.name) for f in target.fields if f.required) + "}"
+
+    def known_keys(self, t: TypeRef) -> str:
+        target = self.api.lookup(t.name) if isinstance(t, Ref) else None
+        if not isinstance(target, ObjectModel) or target.open:
+            return "nil"
+        return "[]string{" + ", ".join(go_string(f.name) for f in target.fields) + "}"
+
+    def json_kind(self, t: TypeRef) -> str:
+        """The kind of JSON value a variant takes (its first byte's class), "" when it takes any."""
+        if isinstance(t, Nullable):
+            return self.json_kind(t.inner)
+        if isinstance(t, (Array, Tuple)):
+            return "a"
+        if isinstance(t, Map):
+            return "o"
+        if isinstance(t, Literal):
+            kinds = {"b" if isinstance(v, bool) else "n" if isinstance(v, (int, float)) else "s" for v in t.values}
+            return kinds.pop() if len(kinds) == 1 else ""
+        if isinstance(t, Ref):
+            target = self.api.lookup(t.name)
+            if isinstance(target, ObjectModel):
+                return "o"
+            values = getattr(target, "values", ())
+            return "n" if values and all(isinstance(v, int) for v in values) else "s"
+        if isinstance(t, Scalar):
+            return {"integer": "n", "number": "n", "boolean": "b", "any": ""}.get(t.kind, "s")
+        return ""
 
     def tagged(self, t: Union, where: str, owner: tuple[str, str]) -> _Mapped:
         assert t.discriminator is not None

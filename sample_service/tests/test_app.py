@@ -99,3 +99,20 @@ def test_with_a_secret_only_calls_carrying_it_reach_the_handlers(
         )
     assert listed.status_code == 200
     assert listed.json()["result"]["data"] == {"todos": [], "total": 0}
+
+
+@pytest.mark.parametrize(
+    ("method", "data", "field"),
+    [
+        ("tasks.get", {"task_id": 2**63}, "task_id"),
+        ("tasks.get", {"task_id": 0}, "task_id"),
+        ("todos.update", {"id": 2**63, "title": "x"}, "id"),
+        ("todos.delete", {"id": -(2**63) - 1}, "id"),
+        ("todos.list", {"limit": 2**64}, "limit"),
+    ],
+)
+def test_ids_out_of_sqlites_range_are_invalid_params(client: TestClient, method: str, data: dict[str, Any], field: str) -> None:
+    # SQLite integers are 64-bit: a larger one would fail in the driver (OverflowError, a 500).
+    error = rpc(client, method, data, user="alice")["error"]
+    assert (error["code"], error["temporary"]) == (422, False)
+    assert error["message"].startswith(f"invalid params: {field}: Input should be")

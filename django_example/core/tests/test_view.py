@@ -15,6 +15,7 @@ from core.tests.test_guide_traps import guide_get_task_stats
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.asgi import RpcProxyApp
 from hatch_centrifugo_sdk.django import dispatcher_from_settings, rpc_proxy_view
+from hatch_centrifugo_sdk.limits import proxy_body_limit
 
 HEADER = "X-Centrifugo-Proxy-Secret"
 
@@ -121,6 +122,7 @@ async def test_the_guides_sync_orm_handler_answers_internal_error(caplog):
         ({"CENTRIFUGO_HANDLER_TIMEOUT": 0}, "settings.CENTRIFUGO_HANDLER_TIMEOUT = 0: must be a positive number"),
         ({"CENTRIFUGO_HANDLER_TIMEOUT": "10"}, "settings.CENTRIFUGO_HANDLER_TIMEOUT = '10': must be a positive"),
         ({"CENTRIFUGO_MAX_PAYLOAD_BYTES": True}, "settings.CENTRIFUGO_MAX_PAYLOAD_BYTES = True: must be a positive"),
+        ({"CENTRIFUGO_MAX_PARAMS_BYTES": 0}, "settings.CENTRIFUGO_MAX_PARAMS_BYTES = 0: must be a positive"),
     ],
 )
 def test_bad_settings_are_refused_when_the_view_is_built(overrides, message):
@@ -128,6 +130,13 @@ def test_bad_settings_are_refused_when_the_view_is_built(overrides, message):
         rpc_proxy_view()
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+async def test_the_body_limit_follows_the_params_limit_by_default():
+    with override_settings(CENTRIFUGO_PROXY_SECRET="s"):
+        assert dispatcher_from_settings().max_payload_bytes == proxy_body_limit(1_048_576)
+    with override_settings(CENTRIFUGO_PROXY_SECRET="s", CENTRIFUGO_MAX_PARAMS_BYTES=1000):
+        assert dispatcher_from_settings().max_payload_bytes == proxy_body_limit(1000)
 
 
 async def test_insecure_mode_needs_no_header():
@@ -142,4 +151,4 @@ def test_defaults_are_the_asgi_endpoints():
         del settings.CENTRIFUGO_HANDLER_TIMEOUT  # the example sets it; the default is what is compared
         ours = dispatcher_from_settings()
     asgi = RpcProxyApp(proxy_secret="s").dispatcher
-    assert (ours.handler_timeout, ours.max_payload_bytes) == (asgi.handler_timeout, asgi.max_payload_bytes) == (10.0, 1_048_576)
+    assert (ours.handler_timeout, ours.max_payload_bytes) == (asgi.handler_timeout, asgi.max_payload_bytes) == (10.0, proxy_body_limit(1_048_576))

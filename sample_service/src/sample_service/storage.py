@@ -17,6 +17,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
+# SQLite integers are signed 64-bit: params bound their ids with it, so a larger number
+# is refused as invalid params instead of failing in the driver (OverflowError).
+MAX_ID = 2**63 - 1
+
 DB_ENV = "SAMPLE_SERVICE_DB"
 DEFAULT_DB = "sample_service.sqlite3"
 

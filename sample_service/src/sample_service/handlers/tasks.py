@@ -55,7 +55,7 @@ class CreateTaskParams(BaseModel):
 class GetTaskParams(BaseModel):
     """Request parameters for fetching one task."""
 
-    task_id: int = Field(..., description="Task ID")
+    task_id: int = Field(..., ge=1, le=storage.MAX_ID, description="Task ID")
 
 
 class TaskResult(BaseModel):

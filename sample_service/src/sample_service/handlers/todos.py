@@ -30,18 +30,18 @@ class CreateTodoParams(BaseModel):
 
 
 class UpdateTodoParams(BaseModel):
-    id: int = Field(..., description="Todo ID")
+    id: int = Field(..., ge=1, le=storage.MAX_ID, description="Todo ID")
     title: Optional[str] = Field(None, description="New title")
     completed: Optional[bool] = Field(None, description="Completion status")
 
 
 class DeleteTodoParams(BaseModel):
-    id: int = Field(..., description="Todo ID to delete")
+    id: int = Field(..., ge=1, le=storage.MAX_ID, description="Todo ID to delete")
 
 
 class ListTodosParams(BaseModel):
     completed: Optional[bool] = Field(None, description="Filter by completion")
-    limit: Optional[int] = Field(10, description="Max results")
+    limit: Optional[int] = Field(10, le=storage.MAX_ID, description="Max results")
 
 
 class TodoResult(BaseModel):
