@@ -11,7 +11,7 @@ DEMO_VENV := .demo-venv
 # The sample service's build environment installs this plugin from the local wheelhouse.
 BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
 
-.PHONY: demo test test-large venv wheelhouse node-tools centrifugo serve clean bench bench-tools
+.PHONY: demo test test-large venv wheelhouse node-tools browser centrifugo serve web-screenshot clean bench bench-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ wheelhouse: $(DEMO_VENV)/.installed
 
 node-tools:
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	cd examples/web && npm ci --no-audit --no-fund --loglevel=error
+
+# Headless Chromium for the browser test (tests/e2e/test_web_example.py): Debian's chromium, driven by
+# Playwright (whose own browser download is not used). Installed when missing and apt-get can (as root);
+# otherwise that test fails and says how to install it.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "installing Debian's chromium for the browser test" && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "make browser: chromium is missing and could not be installed (apt-get install chromium); the browser test will fail" >&2
 
 centrifugo:
 	@scripts/centrifugo.sh >/dev/null
@@ -47,7 +57,7 @@ demo: wheelhouse
 	@echo && echo "SDK artifacts in sample_service/dist/sdk:" && ls -l sample_service/dist/sdk
 	@echo && cat sample_service/dist/sdk/sdk-manifest.json
 
-test: venv node-tools centrifugo
+test: venv node-tools browser centrifugo
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # The large property-based run (hundreds of random model sets through all three SDKs).
@@ -57,7 +67,12 @@ test-large: venv node-tools
 # The sample through the same command a service uses (python -m hatch_centrifugo_sdk dev).
 serve: venv centrifugo
 	SAMPLE_SERVICE_DB=$(CURDIR)/.serve/sample.sqlite3 $(PY) -m hatch_centrifugo_sdk dev sample_service.app:app \
-	  --project sample_service --app-dir sample_service/src --centrifugo "$$(scripts/centrifugo.sh)" --workdir .serve
+	  --project sample_service --app-dir sample_service/src --centrifugo "$$(scripts/centrifugo.sh)" --workdir .serve \
+	  --allowed-origin http://localhost:5173
+
+# Retakes examples/web/screenshot.png, the README's picture of the example page, in the browser test.
+web-screenshot: venv node-tools browser centrifugo
+	WEB_EXAMPLE_SCREENSHOT=$(CURDIR)/examples/web/screenshot.png $(PY) -m pytest -q tests/e2e/test_web_example.py -k typed_error
 
 BENCH_VENV := bench/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python
@@ -77,4 +92,4 @@ bench: bench-tools centrifugo
 	$(BENCH_PY) bench/runtime_bench.py
 
 clean:
-	rm -rf $(WHEELHOUSE) $(DEMO_VENV) sample_service/dist django_example/dist dist
+	rm -rf $(WHEELHOUSE) $(DEMO_VENV) sample_service/dist django_example/dist dist examples/web/dist

@@ -191,6 +191,7 @@ def run_stack(
     env: Mapping[str, str] | None = None,
     health_path: str | None = None,
     proxy_timeout: str = "5s",
+    allowed_origins: Sequence[str] = (),
 ) -> Iterator[Stack]:
     """The service ``app`` (uvicorn's ``module:attr``) behind a fresh Centrifugo."""
     with contextlib.ExitStack() as cleanup:
@@ -217,6 +218,7 @@ def run_stack(
             token_secret=token_secret,
             api_key=api_key,
             proxy_timeout=proxy_timeout,
+            allowed_origins=allowed_origins,
         )
         centrifugo = cleanup.enter_context(run_centrifugo(config, workdir=workdir))
         yield Stack(centrifugo_port, service_port, token_secret, api_key, proxy_secret, centrifugo, service)
