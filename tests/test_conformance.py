@@ -16,6 +16,7 @@ forms, held against the service and against each SDK, offline and through the re
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import subprocess
@@ -23,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 from pydantic import BaseModel
 
@@ -87,7 +89,7 @@ def test_vectors_cover_every_required_kind() -> None:
     assert any(aliases <= set(c.params_values) for c in CASES)
     assert seen >= {
         "required", "optional-with-default", "required-nullable", "string ref", "integer ref", "object ref", "literal",
-        "list", "set", "dict", "datetime", "date", "uuid", "decimal", "string", "integer", "number",
+        "list", "set", "dict", "datetime", "date", "uuid", "decimal", "bytes", "string", "integer", "number",
     }, seen
 
 
@@ -222,6 +224,17 @@ def test_python_sdk_reads_unknown_enum_values(sdks: Sdks, tmp_path: Path) -> Non
     sdk = import_python(write_python([sdks], tmp_path), sdks.python_package)
     result = getattr(sdk, naming.python_type(METHODS["kinds.echo"].result)).model_validate(wire)
     assert result.model_dump(mode="json", by_alias=True) == wire  # kept, not dropped or replaced
+
+
+def test_python_sdk_refuses_bytes_that_are_not_utf8_when_the_model_is_built(sdks: Sdks, tmp_path: Path) -> None:
+    """bytes travel as UTF-8 text (Pydantic's default), so other bytes cannot be sent: the model says so
+    when it is built, not with a UnicodeDecodeError when the call encodes it."""
+    sdk = import_python(write_python([sdks], tmp_path), sdks.python_package)
+    params = getattr(sdk, naming.python_type(METHODS["formats.echo"].params))
+    stamp = dt.datetime(2000, 1, 1)
+    assert params(naive=stamp, aware=stamp, blob="✓".encode()).blob == "✓".encode()
+    with pytest.raises(pydantic.ValidationError, match=r"blob\n.*bytes are sent as UTF-8 text.*base64"):
+        params(naive=stamp, aware=stamp, blob=b"\xff\xfe")
 
 
 def go_cases(rename: Any) -> list[dict[str, Any]]:

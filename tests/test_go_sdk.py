@@ -335,7 +335,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	var when time.Time = item.CreatedAt
+	var when time.Time = item.CreatedAt.Time
 	var kind string = kitchensdk.ItemKindTask
 	var color kitchensdk.Color = item.Tags[0].Color
 	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityHigh, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
@@ -675,7 +675,7 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         'ItemKindBug  = "bug"',
         "ID int64 `json:\"id\"`",
         "UserID string `json:\"user_id\"`",
-        "CreatedAt time.Time `json:\"created_at\"`",
+        "CreatedAt DateTime `json:\"created_at\"`",  # a time.Time, and whether it came without a zone
         "Limit *int64 `json:\"limit,omitempty\"`",  # optional: pointer, left out when nil
         "Colors []Color `json:\"colors,omitzero\"`",  # optional slice: nil left out, [] sent
         "Parent *Tag `json:\"parent\"`",  # required but nullable: pointer, null kept

@@ -81,6 +81,15 @@ class Kinds(BaseModel):
     class_: int = Field(0, alias="class")
 
 
+class Formats(BaseModel):
+    """What Pydantic writes as it is: a datetime without a time zone (naive) keeps that form,
+    bytes are UTF-8 text."""
+
+    naive: dt.datetime
+    aware: dt.datetime
+    blob: bytes
+
+
 class PresenceSeen(BaseModel):
     """What the service decoded, and which wire names the caller sent."""
 
@@ -90,6 +99,11 @@ class PresenceSeen(BaseModel):
 
 class KindsSeen(BaseModel):
     params: Kinds
+    sent: List[str]
+
+
+class FormatsSeen(BaseModel):
+    params: Formats
     sent: List[str]
 
 
@@ -109,3 +123,9 @@ async def presence_check(conn: Connection, params: Presence) -> PresenceSeen:
 async def kinds_echo(conn: Connection, params: Kinds) -> KindsSeen:
     """Answers with the params as decoded and the names that were sent."""
     return KindsSeen(params=params, sent=sent_names(params))
+
+
+@registry.rpc("formats.echo")
+async def formats_echo(conn: Connection, params: Formats) -> FormatsSeen:
+    """Answers with the params as decoded and the names that were sent."""
+    return FormatsSeen(params=params, sent=sent_names(params))

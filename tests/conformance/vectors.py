@@ -1,7 +1,7 @@
 """Loading the conformance vectors and reading their tagged values.
 
 A vector's values are JSON with tags for what JSON cannot say: ``{"$datetime": ...}``,
-``$date``, ``$uuid``, ``$decimal``, ``{"$set": [...]}`` and ``{"$enum": [name, value]}``
+``$date``, ``$uuid``, ``$decimal``, ``$bytes`` (UTF-8 text), ``{"$set": [...]}`` and ``{"$enum": [name, value]}``
 (``name`` is the enum's name in the API model). Each SDK's test turns them into its own
 language's values.
 """
@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 VECTORS = HERE / "vectors.json"
-TAGS = ("$datetime", "$date", "$uuid", "$decimal", "$set", "$enum")
+TAGS = ("$datetime", "$date", "$uuid", "$decimal", "$bytes", "$set", "$enum")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ def to_python(value: Any, enum: Callable[[str, Any], Any] = lambda name, v: v) -
             return uuid.UUID(inner)
         if tag == "$decimal":
             return Decimal(inner)
+        if tag == "$bytes":
+            return inner.encode("utf-8")
         if tag == "$set":
             return {to_python(i, enum) for i in inner}
         return enum(inner[0], inner[1])

@@ -206,7 +206,7 @@ func failed[T any](result *T, err error) map[string]any {
 
 func task(t *sdk.TaskResult) map[string]any {
 	var status sdk.TaskStatus = t.Status
-	var created time.Time = t.CreatedAt
+	var created time.Time = t.CreatedAt.Time
 	_, offset := created.Zone()
 	return map[string]any{
 		"id": t.ID, "user_id": t.UserID, "title": t.Title, "description": t.Description,

@@ -97,7 +97,6 @@ func judge(c testCase, value any, err error) report {
 	return report{Problems: append([]string{}, problems...), Wire: encoded}
 }
 
-var timeType = reflect.TypeOf(time.Time{})
 var rawType = reflect.TypeOf(json.RawMessage{})
 
 // tagged returns the value of a one-key {"$tag": value} object.
@@ -162,14 +161,18 @@ func check(path string, got reflect.Value, want any) []string {
 		}
 		return fail(path, "got %v, want null", got)
 	}
-	if got.Type() == timeType {
+	if isDateTime(got) {
 		text, ok := tagged(want, "$datetime")
 		if !ok {
-			return fail(path, "a time.Time, but the expectation is %v", want)
+			return fail(path, "a DateTime, but the expectation is %v", want)
 		}
 		at, err := time.Parse(time.RFC3339Nano, text.(string))
-		if err != nil || !got.Interface().(time.Time).Equal(at) {
-			return fail(path, "got %v, want %v", got.Interface(), text)
+		naive := err != nil
+		if naive {
+			at, err = time.ParseInLocation("2006-01-02T15:04:05", text.(string), time.UTC)
+		}
+		if err != nil || !got.FieldByName("Time").Interface().(time.Time).Equal(at) || got.FieldByName("Naive").Bool() != naive {
+			return fail(path, "got %v (naive %v), want %v", got.FieldByName("Time").Interface(), got.FieldByName("Naive").Bool(), text)
 		}
 		return nil
 	}
@@ -180,7 +183,7 @@ func check(path string, got reflect.Value, want any) []string {
 		}
 		want = pair[1]
 	}
-	for _, tag := range []string{"$date", "$uuid", "$decimal"} {
+	for _, tag := range []string{"$date", "$uuid", "$decimal", "$bytes"} {
 		if text, ok := tagged(want, tag); ok {
 			want = text
 		}
@@ -266,6 +269,11 @@ func check(path string, got reflect.Value, want any) []string {
 		return fail(path, "no check for Go kind %s", got.Kind())
 	}
 	return nil
+}
+
+// isDateTime tells the SDK's DateTime (a time.Time and whether it was sent without a time zone) from a model.
+func isDateTime(v reflect.Value) bool {
+	return v.Kind() == reflect.Struct && v.Type().Name() == "DateTime" && v.FieldByName("Naive").IsValid()
 }
 
 // isOptional tells the SDK's Nullable[T] (an optional field that may be null) from a model.

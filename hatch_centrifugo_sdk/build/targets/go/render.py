@@ -42,6 +42,7 @@ SDK_NAMES = (
     "API", "Client", "Config", "ErrUnauthorized", "NewAPI", "NewClient", "RPCError", "APIHash", "SDKVersion",
     "ServiceVersion", "APIRelation", "APIRelationSame", "APIRelationClientOlder", "APIRelationClientNewer",
     "APIRelationDifferent", "APIVersionCheck", "CompareAPI", "Nullable", "Some", "Null", "MaxParamsBytes", "Ptr",
+    "DateTime",
 )
 
 
@@ -60,7 +61,7 @@ _SCALARS = {
     "number": ("float64", ""),
     "boolean": ("bool", ""),
     "any": ("json.RawMessage", "Any JSON value, left undecoded."),
-    "datetime": ("time.Time", "RFC 3339 date-time; the service must send a time zone."),
+    "datetime": ("DateTime", "A time.Time; Naive when the service sent no time zone."),
     "date": ("string", "Format: date, YYYY-MM-DD."),
     "time": ("string", "Format: time of day, HH:MM:SS[.ffffff][+HH:MM]."),
     "duration": ("string", "Format: ISO 8601 duration, e.g. P1DT2H30M."),
@@ -68,7 +69,7 @@ _SCALARS = {
     "decimal": ("string", "Format: decimal number as a string, e.g. 12.50."),
     "bytes": ("string", "Format: bytes as the service encodes them (UTF-8 text by default)."),
 }
-_IMPORTS = {"json.RawMessage": "encoding/json", "time.Time": "time"}
+_IMPORTS = {"json.RawMessage": "encoding/json", "DateTime": "time"}
 # Characters encoding/json accepts in a struct tag name besides letters and digits (no space: vet objects).
 _TAG_PUNCTUATION = set("!#$%&()*+-./:;<=>?@[]^_{|}~")
 
@@ -402,6 +403,8 @@ class _Types:
             expr, note = _SCALARS[t.kind]
             if expr in _IMPORTS:
                 self.imports.add(_IMPORTS[expr])
+            if expr == "DateTime":
+                self.need("datetime")
             return _Mapped(expr, expr == "json.RawMessage", [note] if note else [])
         if isinstance(t, Ref):
             target = naming.go_type(t.name)

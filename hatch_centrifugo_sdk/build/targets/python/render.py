@@ -49,7 +49,7 @@ _SCALARS = {
     "duration": ("_dt.timedelta", "timedelta"),
     "uuid": ("_uuid.UUID", "UUID"),
     "decimal": ("_decimal.Decimal", "Decimal"),
-    "bytes": ("bytes", "bytes"),
+    "bytes": ("_Utf8Bytes", "bytes"),  # the wire carries UTF-8 text: see models.py.j2
 }
 
 # The SDK module each template becomes, inside the import package.
@@ -179,6 +179,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
             + type_names
         ),
         "stdlib_imports": types.stdlib_imports(),
+        "utf8_bytes": "bytes" in _kinds_used(api),
         "lenient_enums": [(naming.python_type(e), _lenient_alias(e)) for e in lenient],
         "api_types": sorted({m.params for m in methods} | {m.result for m in methods}),
         "example_method": example,
@@ -442,7 +443,7 @@ class _Types:
     def stdlib_imports(self) -> list[str]:
         """The aliased standard-library imports models.py needs, sorted."""
         used = _kinds_used(self.api)
-        typed = "any" in used or _uses(self.api, (Literal, Union)) or self.lenient_used
+        typed = bool(used & {"any", "bytes"}) or _uses(self.api, (Literal, Union)) or self.lenient_used
         imports = {"import typing as _t"} if typed else set()
         if used & {"datetime", "date", "time", "duration"}:
             imports.add("import datetime as _dt")
