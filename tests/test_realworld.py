@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, create_model
 
 from hatch_centrifugo_sdk.build import naming
 from hatch_centrifugo_sdk.dispatch import Dispatcher
@@ -175,3 +176,48 @@ def test_go_readme_is_an_index_linking_each_type_to_its_declaration(sdks: Sdks) 
         assert models[int(line) - 1].startswith(f"type {name} "), name
     # An index, not the code again: a line or so per type (the field tables made it 1.7 MB for a big API).
     assert len(readme) < 20_000 + 200 * len(types), len(readme)
+
+
+def test_a_third_party_schema_hook_is_named_with_a_fix_that_builds() -> None:
+    """githubkit's pull_request event wraps two of its models in a TaggedUnion whose schema is an inline
+    object titled 'BaseModel': the error names the hook, where the schema came from and the concrete
+    union to declare instead, and that union builds."""
+    import typing
+
+    from githubkit_schemas.latest import models as github_models
+    from githubkit_schemas.latest.webhooks import PullRequestEvent
+
+    from hatch_centrifugo_sdk import Registry
+    from hatch_centrifugo_sdk.ir.diagnose import SchemaError
+
+    class Name(BaseModel):
+        name: str
+
+    def api_with(event_type: Any) -> Any:
+        holder = create_model("PullRequestHolder", event=(event_type, ...))
+        registry = Registry()
+
+        async def handler(conn: Any, params: Name) -> Any:
+            """Answers an event."""
+
+        handler.__annotations__ = {"conn": Any, "params": Name, "return": holder}
+        registry.rpc("github.pull_request")(handler)
+        return parse_api(registry)
+
+    with pytest.raises(SchemaError) as failure:
+        api_with(PullRequestEvent)
+    message = str(failure.value)
+    assert "\n" not in message
+    assert re.search(
+        r"model 'PullRequestHolder', field 'event': its type holds githubkit\.utils\.TaggedUnion, whose schema for "
+        r"WebhookPullRequestReviewRequestRemovedOneof0 \| WebhookPullRequestReviewRequestRemovedOneof1 is an inline "
+        r"object titled 'BaseModel', which SDKs cannot name; fix: declare the field as Union\[.*\] \(a plain union: two of these "
+        r"models share a value of 'action'\)$", message), message
+    suggested = message.split("fix: declare the field as ", 1)[1]
+    union = re.match(r"Union\[([\w, ]+)\]", suggested)
+    assert union, suggested
+    models = [getattr(github_models, name.strip()) for name in union.group(1).split(",")]
+    assert len(models) == 24 and {m.__name__ for m in models} >= {
+        "WebhookPullRequestReviewRequestRemovedOneof0", "WebhookPullRequestReviewRequestRemovedOneof1", "WebhookPullRequestOpened"}
+    api = api_with(typing.Union[tuple(models)])
+    assert {m.name for m in api.models} >= {m.__name__ for m in models}

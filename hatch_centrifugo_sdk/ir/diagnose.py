@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict, PydanticUndefinedAnnotation, create_model
+from pydantic import BaseModel, ConfigDict, Field, PydanticUndefinedAnnotation, TypeAdapter, create_model
 
 from ..runtime.registry import Handler, HandlerDefinitionError, field_location, generic_rule, source_location
 
@@ -149,3 +149,74 @@ def _show(tp: Any) -> str:
 def _first_paragraph(exc: BaseException) -> str:
     # Pydantic appends "For further information visit ..." after a blank line.
     return str(exc).split("\n\n")[0].strip() or type(exc).__name__
+
+
+def schema_hook_failure(model: type[BaseModel], field: str) -> tuple[str, str] | None:
+    """(rule, fix) when a field's unnameable inline schema comes from a third-party schema hook.
+
+    A class in an ``Annotated`` with its own ``__get_pydantic_core_schema__`` (githubkit's
+    ``TaggedUnion``) can describe the models it wraps as an anonymous object; naming the hook,
+    the title of its schema, and the field's type with the wrapped models in its place gives
+    a fix for a type the user cannot edit."""
+    info = model.model_fields.get(field) or next(
+        (f for f in model.model_fields.values() if field in (f.alias, f.serialization_alias)), None
+    )
+    hook = next(_schema_hooks(info.annotation), None) if info is not None else None
+    if info is None or hook is None:
+        return None
+    wrapped, marker = hook
+    try:
+        hooked: Any = typing.Annotated[wrapped, marker]
+        title = TypeAdapter(hooked).json_schema(mode="serialization").get("title")
+    except Exception:
+        title = None
+    cls = type(marker)
+    rule = (
+        f"its type holds {cls.__module__}.{cls.__qualname__}, whose schema for {_show_type(wrapped)} is an inline object"
+        + (f" titled {title!r}" if title else "")
+        + ", which SDKs cannot name"
+    )
+    concrete = _without_hooks(info.annotation)
+    variants = typing.get_args(concrete) if typing.get_origin(concrete) is typing.Union else ()
+    shown = f"Union[{', '.join(_show_type(v) for v in variants)}]" if variants else _show_type(concrete)
+    if info.discriminator is not None and variants:
+        try:
+            discriminated: Any = typing.Annotated[concrete, Field(discriminator=info.discriminator)]
+            TypeAdapter(discriminated)
+            return rule, f"declare the field as Annotated[{shown}, Field(discriminator={info.discriminator!r})]"
+        except Exception:  # two of the models share a tag value: let Pydantic pick the one that validates
+            return rule, f"declare the field as {shown} (a plain union: two of these models share a value of {info.discriminator!r})"
+    return rule, f"declare the field as {shown}"
+
+
+def _schema_hooks(annotation: Any) -> Iterator[tuple[Any, Any]]:
+    """(type, marker) of each ``Annotated[type, marker]`` whose marker makes its own schema, outside Pydantic."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        for marker in args[1:]:
+            if hasattr(type(marker), "__get_pydantic_core_schema__") and not type(marker).__module__.startswith("pydantic"):
+                yield args[0], marker
+        yield from _schema_hooks(args[0])
+        return
+    for arg in args:
+        yield from _schema_hooks(arg)
+
+
+def _without_hooks(annotation: Any) -> Any:
+    """The annotation with each hooked ``Annotated`` replaced by the type it wraps, nested unions flattened."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *markers = typing.get_args(annotation)
+        if any(m is marker for _, m in _schema_hooks(annotation) for marker in markers):
+            return _without_hooks(base)
+        return typing.Annotated[(_without_hooks(base), *markers)]
+    if typing.get_origin(annotation) is typing.Union:
+        return typing.Union[tuple(_without_hooks(a) for a in typing.get_args(annotation))]
+    return annotation
+
+
+def _show_type(tp: Any) -> str:
+    if isinstance(tp, type) and typing.get_origin(tp) is None:
+        return tp.__name__
+    if typing.get_origin(tp) is typing.Union:
+        return " | ".join(_show_type(a) for a in typing.get_args(tp))
+    return repr(tp).replace("typing.", "")

@@ -16,7 +16,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .names import type_name
 from ..runtime.registry import Handler, field_location
-from .diagnose import SchemaError, locate_def, schema_failure, walk_models
+from .diagnose import SchemaError, locate_def, schema_failure, schema_hook_failure, walk_models
 from .model import (
     CONSTRAINT_TEXT,
     Api,
@@ -180,6 +180,9 @@ def _place(handlers: list[Handler], defs: dict[str, Any], def_name: str, field: 
 def _located(handlers: list[Handler], defs: dict[str, Any], exc: _Unmappable) -> SchemaError:
     where, cls = _place(handlers, defs, exc.def_name, exc.field)
     model = cls.__name__ if cls is not None else exc.def_name
+    hooked = schema_hook_failure(cls, exc.field) if exc.field and isinstance(cls, type) and issubclass(cls, BaseModel) else None
+    if hooked is not None:
+        return SchemaError(where, f"model {model!r}, field {exc.field!r}", *hooked)
     if exc.field is None:
         return SchemaError(where, f"model {model!r}", exc.rule, exc.fix)
     return SchemaError(where, f"model {model!r}, field {exc.field!r}", exc.rule, exc.fix)
