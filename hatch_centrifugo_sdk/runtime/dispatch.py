@@ -32,6 +32,7 @@ from .connection import Connection
 from .deadlines import Deadlines as _Deadlines
 from .deadlines import HandlerTimeout as _Timeout
 from .errors import BY_NAME, RpcError
+from .idempotency import IDEMPOTENCY_KEY, MAX_KEY_CHARS, InProcessOutcomes, OutcomeStore, StillRunning
 from .limits import DEFAULT_MAX_PARAMS_BYTES, proxy_body_limit
 from .registry import Handler, Registry, default_registry
 
@@ -118,6 +119,8 @@ class Dispatcher:
         max_payload_bytes: int | None = None,
         service_version: str | None = None,
         blocking_threshold: float | None = 0.1,
+        outcomes: OutcomeStore | None = None,
+        deduplicate: bool = True,
     ) -> None:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
@@ -155,6 +158,8 @@ class Dispatcher:
         self._adapter: TypeAdapter[Any] | None = None
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
+        # Calls that carry an idempotency key run once per user, method and key.
+        self.outcomes: OutcomeStore | None = (outcomes or InProcessOutcomes()) if deduplicate else None
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
@@ -227,6 +232,15 @@ class Dispatcher:
 
     async def handle(self, body: bytes) -> Reply:
         """The reply to a request body whose secret and size the caller has checked."""
+        if _KEY_MEMBER in body:
+            return await self._handle_keyed(body)
+        parsed = self._parse(body)
+        if type(parsed) is Reply:
+            return parsed
+        handler, conn, params = parsed  # type: ignore[misc]
+        return await self._call(handler, conn, params)
+
+    def _parse(self, body: bytes) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
             request = self._validator().validate_json(body)
         except ValidationError as exc:
@@ -241,7 +255,41 @@ class Dispatcher:
             protocol=request.protocol,
             meta=request.meta,
         )
-        return await self._call(handler, conn, request.data)
+        return handler, conn, request.data
+
+    async def _handle_keyed(self, body: bytes) -> Reply:
+        """A call whose params may carry an idempotency key: its first outcome is its only one."""
+        try:
+            request = json.loads(body)
+            key = request["data"].pop(IDEMPOTENCY_KEY)
+        except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
+            key = None
+        else:
+            if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
+                return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
+            body = _json(request)
+        parsed = self._parse(body)
+        if type(parsed) is Reply:
+            return parsed
+        handler, conn, params = parsed  # type: ignore[misc]
+        outcomes = self.outcomes
+        if key is None or outcomes is None:
+            return await self._call(handler, conn, params)
+        scope = f"{conn.user_id or ''}\x00{handler.method}\x00{key}"
+        timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        try:
+            stored = await outcomes.begin(scope, wait=timeout)
+        except StillRunning:
+            return _error("HANDLER_TIMEOUT", f"a call of {handler.method!r} with this idempotency key is still running")
+        if stored is not None:
+            return Reply(200, stored)
+        reply = None
+        try:
+            reply = await self._call(handler, conn, params)
+        finally:
+            # A temporary failure is forgotten: its retry runs the handler again.
+            await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+        return reply
 
     def _validator(self) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
@@ -492,6 +540,14 @@ def _location(loc: tuple[Any, ...], root: str) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or root
+
+
+_KEY_MEMBER = f'"{IDEMPOTENCY_KEY}"'.encode()
+
+
+def _is_temporary(reply: Reply) -> bool:
+    # _reply_error writes "temporary" last.
+    return reply.body.startswith(b'{"error"') and reply.body.endswith(b'"temporary":true}}')
 
 
 def _error(name: str, message: str) -> Reply:
