@@ -1,12 +1,14 @@
 """Where the dispatcher's time goes: one request in-process, no server, against the hand-written path.
 
-    python bench/profile_dispatch.py [--calls 20000] [--method tasks.get_stats]
+    python bench/profile_dispatch.py [--calls 20000] [--method tasks.get_stats] [--keyed]
 
 Prints µs per request for ``Dispatcher.dispatch``, for the hand-written endpoint's work
 (JSON parse, params validation, handler, dump) and for the dispatcher with its previous
 deadline (an ``asyncio.timeout`` per call instead of the shared watcher, in this process
 only), then cProfile's top functions of dispatch. The benchmark's handlers finish without
 suspending, which needs no deadline: for them the last two lines measure the same path.
+``--keyed`` adds "dispatcher, idempotency key": every request with a fresh key (deduplication on:
+the key is taken out of the params, the handler runs and its outcome is stored).
 """
 
 from __future__ import annotations
@@ -60,7 +62,16 @@ async def timed(call, body: bytes, calls: int) -> float:  # type: ignore[no-unty
     return (time.perf_counter() - start) / calls * 1e6
 
 
-async def main(calls: int, method: str) -> None:
+def keyed_bodies(method: str, count: int) -> list[bytes]:
+    bodies = []
+    for number in range(count):
+        request = json.loads(proxy_body(method))
+        request["data"]["$idempotency_key"] = f"bench-{number:08d}"
+        bodies.append(json.dumps(request, separators=(",", ":")).encode())
+    return bodies
+
+
+async def main(calls: int, method: str, keyed: bool) -> None:
     dispatcher = bench_apps.dispatcher_app.dispatcher
     headers = {PROXY_SECRET_HEADER.lower(): os.environ["CENTRIFUGO_PROXY_SECRET"]}
     body = proxy_body(method)
@@ -79,8 +90,18 @@ async def main(calls: int, method: str) -> None:
 
     assert await dispatch(body) == await handwritten(body) == await with_timeout_per_call(body)
     rounds: dict[str, list[float]] = {"dispatcher": [], "hand-written": [], "dispatcher, asyncio.timeout per call": []}
+    fresh = iter(keyed_bodies(method, calls + 1) if keyed else ())
+
+    async def dispatch_keyed(b: bytes) -> bytes:
+        return (await dispatcher.dispatch(next(fresh), headers)).body
+
+    if keyed:
+        assert await dispatch_keyed(body) == await dispatch(body)
+        rounds["dispatcher, idempotency key"] = []
     for _ in range(5):
         rounds["dispatcher"].append(await timed(dispatch, body, calls // 5))
+        if keyed:
+            rounds["dispatcher, idempotency key"].append(await timed(dispatch_keyed, body, calls // 5))
         rounds["hand-written"].append(await timed(handwritten, body, calls // 5))
         if sys.version_info >= (3, 11):
             rounds["dispatcher, asyncio.timeout per call"].append(await timed(with_timeout_per_call, body, calls // 5))
@@ -101,5 +122,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=20000)
     parser.add_argument("--method", default="tasks.get_stats")
+    parser.add_argument("--keyed", action="store_true")
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.method))
+    asyncio.run(main(args.calls, args.method, args.keyed))

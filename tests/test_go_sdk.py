@@ -710,7 +710,7 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "// Format: ISO 8601 duration, e.g. P1DT2H30M.",
     ):
         assert squeeze(line) in squeeze(odd), line
-    assert "func (a *API) CloseMethod(ctx context.Context, params ConfigModel) (*EverythingOutput, error)" in odds_files["client.go"]
+    assert "func (a *API) CloseMethod(ctx context.Context, params ConfigModel, opts ...CallOption) (*EverythingOutput, error)" in odds_files["client.go"]
     assert "\x00" not in odd and "\ufeff" not in odd
 
 

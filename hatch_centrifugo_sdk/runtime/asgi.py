@@ -9,10 +9,9 @@ The app ignores the path it is mounted at.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Awaitable, Callable, MutableMapping
 
-from .dispatch import PROXY_SECRET_HEADER, Dispatcher, Reply
+from .dispatch import INSECURE_ENV, PROXY_SECRET_HEADER, SECRET_ENV, Dispatcher, Reply
 from .limits import DEFAULT_MAX_PARAMS_BYTES
 from .registry import Registry, default_registry
 
@@ -21,8 +20,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-SECRET_ENV = "CENTRIFUGO_PROXY_SECRET"
-INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
+__all__ = ["INSECURE_ENV", "SECRET_ENV", "RpcProxyApp"]
 
 
 class RpcProxyApp:
@@ -57,12 +55,15 @@ class RpcProxyApp:
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> RpcProxyApp:
         """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev)."""
-        return cls(
-            registry,
-            proxy_secret=os.environ.get(SECRET_ENV) or None,
-            allow_insecure=os.environ.get(INSECURE_ENV) == "1",
-            **options,
-        )
+        return cls.over(Dispatcher.from_env(registry, **options))
+
+    @classmethod
+    def over(cls, dispatcher: Dispatcher) -> RpcProxyApp:
+        """The ASGI endpoint of an existing :class:`Dispatcher`."""
+        app = cls.__new__(cls)
+        app.dispatcher = dispatcher
+        app._secret_name = dispatcher.secret_header.lower().encode("latin-1")
+        return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -73,9 +74,6 @@ class RpcProxyApp:
             await send({"type": "websocket.close", "code": 1008})
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] != "POST":
-            await _respond(send, Reply(405, b'{"detail":"method not allowed"}'), ((b"allow", b"POST"),))
-            return
         # ASGI servers give header names in lower case: only the two needed are looked at.
         secret = declared = None
         for name, value in scope["headers"]:
@@ -84,23 +82,19 @@ class RpcProxyApp:
             elif name == b"content-length":
                 declared = value
         dispatcher = self.dispatcher
-        if not dispatcher.secret_matches(secret):
-            await _respond(send, dispatcher.forbidden())
+        refused = dispatcher.refusal(scope["method"], secret, declared)
+        if refused is not None:
+            await _respond(send, refused)
             return
         try:
-            body = await _read_body(receive, dispatcher.max_payload_bytes, declared)
+            body = await _read_body(receive, dispatcher.max_payload_bytes)
         except _ClientGone:
             return
-        if body is None:
-            await _respond(send, dispatcher.payload_too_large())
-            return
-        await _respond(send, await dispatcher.handle(body))
+        await _respond(send, await dispatcher.answer(body))
 
 
-async def _read_body(receive: Receive, limit: int, declared: bytes | None) -> bytes | None:
-    """The request body, or None once it is known to exceed ``limit`` (the rest is not read)."""
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The request body, cut once it exceeds ``limit`` (the rest is not read)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -109,9 +103,9 @@ async def _read_body(receive: Receive, limit: int, declared: bytes | None) -> by
             raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
-            return None
         chunks.append(chunk)
+        if size > limit:
+            return b"".join(chunks)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -120,12 +114,9 @@ class _ClientGone(Exception):
     """The caller hung up before sending the whole body."""
 
 
-async def _respond(send: Send, reply: Reply, extra_headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(reply.body)).encode()),
-        *extra_headers,
-    ]
+async def _respond(send: Send, reply: Reply) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(reply.body)).encode())]
+    headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers]
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})
 

@@ -13,7 +13,6 @@ import asyncio
 import dis
 import functools
 import hmac
-import itertools
 import json
 import logging
 import math
@@ -23,7 +22,6 @@ import sys
 import sysconfig
 import time
 import types
-import weakref
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Annotated, Any, Generator, Literal, Mapping, Optional, Union
@@ -31,11 +29,16 @@ from typing import Annotated, Any, Generator, Literal, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from .connection import Connection
+from .deadlines import Deadlines as _Deadlines
+from .deadlines import HandlerTimeout as _Timeout
 from .errors import BY_NAME, RpcError
+from .idempotency import IDEMPOTENCY_KEY, MAX_KEY_CHARS, InProcessOutcomes, OutcomeStore, StillRunning
 from .limits import DEFAULT_MAX_PARAMS_BYTES, proxy_body_limit
 from .registry import Handler, Registry, default_registry
 
 PROXY_SECRET_HEADER = "X-Centrifugo-Proxy-Secret"
+SECRET_ENV = "CENTRIFUGO_PROXY_SECRET"
+INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
 
 logger = logging.getLogger("hatch_centrifugo_sdk")
 
@@ -46,6 +49,10 @@ class Reply:
 
     status: int
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+_NOT_ALLOWED = Reply(405, b'{"detail":"method not allowed"}', (("Allow", "POST"),))
 
 
 class _ProxyRequest(BaseModel):
@@ -83,10 +90,6 @@ def _request_adapter(handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
     return TypeAdapter(tagged)
 
 
-class _Timeout(Exception):
-    pass
-
-
 API_VERSION_METHOD = "system.api_version"
 
 
@@ -116,6 +119,8 @@ class Dispatcher:
         max_payload_bytes: int | None = None,
         service_version: str | None = None,
         blocking_threshold: float | None = 0.1,
+        outcomes: OutcomeStore | None = None,
+        deduplicate: bool = True,
     ) -> None:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty; pass the secret Centrifugo sends, or None with allow_insecure=True")
@@ -153,6 +158,35 @@ class Dispatcher:
         self._adapter: TypeAdapter[Any] | None = None
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
+        # Calls that carry an idempotency key run once per user, method and key.
+        self.outcomes: OutcomeStore | None = (outcomes or InProcessOutcomes()) if deduplicate else None
+
+    @classmethod
+    def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
+        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev)."""
+        options.setdefault("proxy_secret", os.environ.get(SECRET_ENV) or None)
+        options.setdefault("allow_insecure", os.environ.get(INSECURE_ENV) == "1")
+        return cls(registry, **options)
+
+    def refusal(self, http_method: str, secret: bytes | None, content_length: bytes | str | None = None) -> Reply | None:
+        """The reply refusing a request before its body is read, or None to read it and call :meth:`answer`.
+
+        The one check of every endpoint: POST only (405), the shared secret (403, ``secret``
+        is the header's value, None when absent), and a declared size over the limit (413).
+        """
+        if http_method != "POST":
+            return _NOT_ALLOWED
+        if not self.secret_matches(secret):
+            return self.forbidden()
+        if content_length is not None and content_length.isdigit() and int(content_length) > self.max_payload_bytes:
+            return self.payload_too_large()
+        return None
+
+    async def answer(self, body: bytes) -> Reply:
+        """The reply to a request that passed :meth:`refusal`; ``body`` may be cut one byte past the limit."""
+        if len(body) > self.max_payload_bytes:
+            return self.payload_too_large()
+        return await self.handle(body)
 
     def authorized(self, headers: Mapping[str, str]) -> bool:
         """Whether the request carries the shared secret (always true when insecure)."""
@@ -192,14 +226,21 @@ class Dispatcher:
 
         Every failure becomes a reply (the service keeps serving); only cancellation propagates.
         """
-        if not self.authorized(headers):
-            return self.forbidden()
-        if len(body) > self.max_payload_bytes:
-            return self.payload_too_large()
-        return await self.handle(body)
+        given = _header(headers, self.secret_header)
+        refused = self.refusal("POST", given.encode() if given is not None else None)
+        return refused if refused is not None else await self.answer(body)
 
     async def handle(self, body: bytes) -> Reply:
         """The reply to a request body whose secret and size the caller has checked."""
+        if _KEY_MEMBER in body:
+            return await self._handle_keyed(body)
+        parsed = self._parse(body)
+        if type(parsed) is Reply:
+            return parsed
+        handler, conn, params = parsed  # type: ignore[misc]
+        return await self._call(handler, conn, params)
+
+    def _parse(self, body: bytes) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
             request = self._validator().validate_json(body)
         except ValidationError as exc:
@@ -214,7 +255,41 @@ class Dispatcher:
             protocol=request.protocol,
             meta=request.meta,
         )
-        return await self._call(handler, conn, request.data)
+        return handler, conn, request.data
+
+    async def _handle_keyed(self, body: bytes) -> Reply:
+        """A call whose params may carry an idempotency key: its first outcome is its only one."""
+        try:
+            request = json.loads(body)
+            key = request["data"].pop(IDEMPOTENCY_KEY)
+        except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
+            key = None
+        else:
+            if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
+                return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
+            body = _json(request)
+        parsed = self._parse(body)
+        if type(parsed) is Reply:
+            return parsed
+        handler, conn, params = parsed  # type: ignore[misc]
+        outcomes = self.outcomes
+        if key is None or outcomes is None:
+            return await self._call(handler, conn, params)
+        scope = f"{conn.user_id or ''}\x00{handler.method}\x00{key}"
+        timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        try:
+            stored = await outcomes.begin(scope, wait=timeout)
+        except StillRunning:
+            return _error("HANDLER_TIMEOUT", f"a call of {handler.method!r} with this idempotency key is still running")
+        if stored is not None:
+            return Reply(200, stored)
+        reply = None
+        try:
+            reply = await self._call(handler, conn, params)
+        finally:
+            # A temporary failure is forgotten: its retry runs the handler again.
+            await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+        return reply
 
     def _validator(self) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
@@ -348,71 +423,6 @@ async def _run_with_timeout(call: Any, timeout: float) -> Any:
     return task.result()
 
 
-class _Deadlines:
-    """The deadlines of the handler calls running on one event loop, watched by one timer.
-
-    ``asyncio.timeout`` arms and cancels a timer per call, which was most of the
-    dispatcher's own cost per request. Here a call only records its deadline; the timer is
-    due at the earliest deadline recorded (under steady load it fires about once per
-    timeout period) and cancels each call that is late, in the call's own task, as
-    ``asyncio.timeout`` would. Python 3.11+ (``Task.uncancel``).
-    """
-
-    _of_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Deadlines] = weakref.WeakKeyDictionary()
-    _resolution = time.get_clock_info("monotonic").resolution
-
-    def __init__(self) -> None:
-        self.running: dict[int, tuple[float, asyncio.Task[Any]]] = {}  # call number -> deadline, task
-        self._numbers = itertools.count()
-        self._timer: asyncio.TimerHandle | None = None
-        self._due = math.inf
-
-    @classmethod
-    async def run(cls, call: Any, timeout: float) -> Any:
-        """``await call`` in this task, cancelled and raising _Timeout after ``timeout`` seconds."""
-        loop = asyncio.get_running_loop()
-        deadlines = cls._of_loop.get(loop)
-        if deadlines is None:
-            deadlines = cls._of_loop[loop] = cls()
-        task = asyncio.current_task()
-        assert task is not None
-        cancelling = task.cancelling()
-        number = deadlines._watch(loop, task, loop.time() + timeout)
-        try:
-            result = await call
-        except BaseException as exc:
-            # Only our own cancellation is a timeout, and only when nobody else cancelled too.
-            if deadlines.running.pop(number, None) is None:
-                if task.uncancel() <= cancelling and isinstance(exc, asyncio.CancelledError):
-                    raise _Timeout from None
-            raise
-        if deadlines.running.pop(number, None) is None:
-            task.uncancel()  # late, but the handler finished all the same
-        return result
-
-    def _watch(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any], deadline: float) -> int:
-        number = next(self._numbers)
-        self.running[number] = (deadline, task)
-        if deadline < self._due:
-            self._arm(loop, deadline)
-        return number
-
-    def _arm(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer, self._due = loop.call_at(when, self._expire, loop), when
-
-    def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._timer, self._due = None, math.inf
-        now = loop.time() + self._resolution  # the loop runs timers up to this early
-        for number, (deadline, task) in list(self.running.items()):
-            if deadline <= now:
-                del self.running[number]  # tells the call that the cancellation is ours
-                task.cancel()
-        if self.running:
-            self._arm(loop, min(deadline for deadline, _ in self.running.values()))
-
-
 _RAISE = dis.opmap["RAISE_VARARGS"]
 
 
@@ -530,6 +540,14 @@ def _location(loc: tuple[Any, ...], root: str) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or root
+
+
+_KEY_MEMBER = f'"{IDEMPOTENCY_KEY}"'.encode()
+
+
+def _is_temporary(reply: Reply) -> bool:
+    # _reply_error writes "temporary" last.
+    return reply.body.startswith(b'{"error"') and reply.body.endswith(b'"temporary":true}}')
 
 
 def _error(name: str, message: str) -> Reply:

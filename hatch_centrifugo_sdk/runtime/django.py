@@ -25,7 +25,6 @@ from .registry import Registry, default_registry
 View = Callable[[Any], Awaitable[Any]]
 
 _DEFAULTS = {name: p.default for name, p in inspect.signature(Dispatcher.__init__).parameters.items()}
-_NOT_ALLOWED = Reply(405, b'{"detail":"method not allowed"}')
 
 
 def rpc_proxy_view(registry: Registry = default_registry) -> View:
@@ -38,21 +37,15 @@ def rpc_proxy_view(registry: Registry = default_registry) -> View:
     limit = dispatcher.max_payload_bytes
 
     async def centrifugo_rpc_proxy(request: Any) -> Any:
-        if request.method != "POST":
-            response = _response(_NOT_ALLOWED)
-            response["Allow"] = "POST"
-            return response
         secret = request.headers.get(header)
         # Django decodes header values as latin-1; encoding back gives the bytes sent.
-        if not dispatcher.secret_matches(secret.encode("latin-1") if secret is not None else None):
-            return _response(dispatcher.forbidden())
-        declared = request.META.get("CONTENT_LENGTH") or ""
-        if declared.isdigit() and int(declared) > limit:
-            return _response(dispatcher.payload_too_large())
-        body = request.read(limit + 1)  # never more than one byte past the limit into memory
-        if len(body) > limit:
-            return _response(dispatcher.payload_too_large())
-        return _response(await dispatcher.handle(body))
+        refused = dispatcher.refusal(
+            request.method, secret.encode("latin-1") if secret is not None else None, request.META.get("CONTENT_LENGTH")
+        )
+        if refused is not None:
+            return _response(refused)
+        # Never more than one byte past the limit into memory.
+        return _response(await dispatcher.answer(request.read(limit + 1)))
 
     # The attribute CsrfViewMiddleware reads; the csrf_exempt decorator would wrap the
     # coroutine function in a sync one before Django 5.0.
@@ -118,4 +111,7 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
 def _response(reply: Reply) -> Any:
     from django.http import HttpResponse  # type: ignore[import-untyped]
 
-    return HttpResponse(reply.body, status=reply.status, content_type="application/json")
+    response = HttpResponse(reply.body, status=reply.status, content_type="application/json")
+    for name, value in reply.headers:
+        response[name] = value
+    return response

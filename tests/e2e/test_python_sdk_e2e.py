@@ -441,7 +441,7 @@ def test_per_call_timeout_while_the_service_is_frozen(
     assert out["frozen"] == {
         "class": "RpcTimeoutError",
         "code": 1,
-        "message": "no reply calling 'tasks.get_stats' within 0.5 s",
+        "message": "no reply calling 'tasks.get_stats' within 0.5 s (1 sent, 0 retries); it may have run",
         "temporary": True,
     }
     # The call's own timeout, well before the client's (10 s) or Centrifugo's proxy timeout.

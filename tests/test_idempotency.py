@@ -1,0 +1,104 @@
+"""Idempotency keys in the dispatcher: a keyed call runs once per user, method and key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+
+from hatch_centrifugo_sdk import Connection, Registry, RpcError
+from hatch_centrifugo_sdk.dispatch import Dispatcher
+
+KEY = "$idempotency_key"
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # the key must not reach the params model
+    name: str
+
+
+class Created(BaseModel):
+    id: int
+    name: str
+
+
+def service() -> tuple[Dispatcher, list[str], asyncio.Event]:
+    registry = Registry()
+    runs: list[str] = []
+    gate = asyncio.Event()
+    gate.set()
+
+    @registry.rpc("items.create")
+    async def create(conn: Connection, params: Item) -> Created:
+        runs.append(params.name)
+        await gate.wait()
+        if params.name == "flaky" and runs.count("flaky") == 1:
+            raise RpcError(503, "try again", temporary=True)
+        if params.name == "refused":
+            raise RpcError(409, "exists")
+        return Created(id=len(runs), name=params.name)
+
+    return Dispatcher(registry, proxy_secret=None, allow_insecure=True), runs, gate
+
+
+def body(data: dict[str, Any], user: str = "u1") -> bytes:
+    return json.dumps({"client": "c", "user": user, "method": "items.create", "data": data}).encode()
+
+
+async def test_a_retried_key_returns_the_first_outcome_without_running_again() -> None:
+    dispatcher, runs, _ = service()
+    first = await dispatcher.handle(body({"name": "a", KEY: "k1"}))
+    again = await dispatcher.handle(body({"name": "a", KEY: "k1"}))
+    assert json.loads(first.body) == {"result": {"data": {"id": 1, "name": "a"}}}
+    assert again.body == first.body and runs == ["a"]
+    # Another key, another user, or no key: the handler runs.
+    await dispatcher.handle(body({"name": "a", KEY: "k2"}))
+    await dispatcher.handle(body({"name": "a", KEY: "k1"}, user="u2"))
+    await dispatcher.handle(body({"name": "a"}))
+    assert runs == ["a"] * 4
+
+
+async def test_a_retry_during_the_first_call_waits_for_its_outcome() -> None:
+    dispatcher, runs, gate = service()
+    gate.clear()
+    calls = [asyncio.ensure_future(dispatcher.handle(body({"name": "b", KEY: "k"}))) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    assert runs == ["b"]
+    gate.set()
+    replies = await asyncio.gather(*calls)
+    assert len({r.body for r in replies}) == 1 and runs == ["b"]
+
+
+async def test_temporary_failures_are_forgotten_and_refusals_kept() -> None:
+    dispatcher, runs, _ = service()
+    failed = await dispatcher.handle(body({"name": "flaky", KEY: "k"}))
+    assert json.loads(failed.body)["error"]["temporary"] is True
+    retried = await dispatcher.handle(body({"name": "flaky", KEY: "k"}))
+    assert "result" in json.loads(retried.body) and runs == ["flaky", "flaky"]
+    refused = await dispatcher.handle(body({"name": "refused", KEY: "r"}))
+    assert await dispatcher.handle(body({"name": "refused", KEY: "r"})) == refused
+    assert runs.count("refused") == 1
+
+
+async def test_a_bad_key_is_refused_and_deduplication_can_be_turned_off() -> None:
+    dispatcher, runs, _ = service()
+    reply = json.loads((await dispatcher.handle(body({"name": "x", KEY: 7}))).body)
+    assert reply["error"]["code"] == 400 and KEY in reply["error"]["message"] and runs == []
+    registry = dispatcher.registry
+    plain = Dispatcher(registry, proxy_secret=None, allow_insecure=True, deduplicate=False)
+    await plain.handle(body({"name": "x", KEY: "k"}))
+    await plain.handle(body({"name": "x", KEY: "k"}))
+    assert runs == ["x", "x"]
+
+
+@pytest.mark.parametrize("data", [{"name": f'say "{KEY}"'}, {"name": "n", "nested": {KEY: "k"}}])
+async def test_the_key_is_only_taken_from_the_params_top_level(data: dict[str, Any]) -> None:
+    dispatcher, runs, _ = service()
+    reply = json.loads((await dispatcher.handle(body(data))).body)
+    if "nested" in data:
+        assert reply["error"]["code"] == 422
+    else:
+        assert reply["result"]["data"]["name"] == data["name"]
