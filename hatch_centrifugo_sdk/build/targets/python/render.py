@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ... import naming
+from . import names as naming
 from ....runtime.errors import ERROR_CODES, ErrorCode
 from ....ir.model import (
     Api,
@@ -33,6 +33,7 @@ from ....ir.model import (
     describe_constraints,
 )
 from ...render import SdkInfo, render_template
+from .options import PythonOptions
 
 DEPENDENCIES = ("centrifuge-python>=0.7,<0.8", "pydantic>=2.6,<3")
 
@@ -56,18 +57,18 @@ _SCALARS = {
 _MODULES = ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py")
 
 
-def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+def render(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, str]:
     """The complete project: ``pyproject.toml``, ``README.md`` and the import package."""
     context = _context(api, sdk)
     files = {
         "pyproject.toml": render_template("python", "pyproject.toml.j2", **context),
         "README.md": render_template("python", "README.md.j2", **context),
-        f"{sdk.import_name}/py.typed": "",
+        f"{sdk.options.import_name}/py.typed": "",
     }
     for module in _MODULES:
-        files[f"{sdk.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
+        files[f"{sdk.options.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
     if sdk.changelog is not None:  # inside the package: a wheel carries only the package
-        files[f"{sdk.import_name}/CHANGELOG.md"] = sdk.changelog
+        files[f"{sdk.options.import_name}/CHANGELOG.md"] = sdk.changelog
     if sdk.metadata.license_text is not None:  # license-files puts it in the wheel's .dist-info
         files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
@@ -130,7 +131,7 @@ class ErrorView:
     docstring: str
 
 
-def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
     types = _Types(api)
     models = [_model_view(m, types) for m in api.models]
     lenient = sorted(types.lenient_used)
@@ -146,11 +147,11 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     return {
         "sdk": sdk,
         "toml": {
-            "name": _toml_string(sdk.package_name),
+            "name": _toml_string(sdk.options.package),
             "version": _toml_string(sdk.version),
             "description": _toml_string(description),
             "dependencies": [_toml_string(d) for d in DEPENDENCIES],
-            "package": _toml_string(sdk.import_name),
+            "package": _toml_string(sdk.options.import_name),
             "license": _toml_string(meta.license) if meta.license else None,
             "license_file": meta.license_text is not None,
             "authors": [

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ... import naming
+from . import names as naming
 from ....runtime.errors import ERROR_CODES
 from ....ir.model import (
     Api,
@@ -32,6 +32,7 @@ from ....ir.model import (
     describe_constraints,
 )
 from ...render import SdkInfo, render_template
+from .options import TypeScriptOptions
 
 LANGUAGE = "typescript"
 CENTRIFUGE_RANGE = "^5.8.0"
@@ -64,7 +65,7 @@ _EXAMPLES = {
 }
 
 
-def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+def render(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, str]:
     """The npm package tree, paths relative to the package root."""
     context = _context(api, sdk)
     files = {"README.md": render_template(LANGUAGE, "README.md.j2", **context), "package.json": package_json(sdk)}
@@ -92,11 +93,11 @@ def _package_files(extra: list[str]) -> list[str]:
 NODE_ENGINES = ">=20"
 
 
-def package_json(sdk: SdkInfo) -> str:
+def package_json(sdk: SdkInfo[TypeScriptOptions]) -> str:
     """The manifest, keys in a fixed order; ESM and CommonJS each get their own declarations."""
     meta = sdk.metadata
     manifest: dict[str, object] = {
-        "name": sdk.package_name,
+        "name": sdk.options.package,
         "version": sdk.version,
         "description": meta.describe(f"Typed client for the {sdk.service_name} RPC API over Centrifugo"),
         "keywords": list(meta.keywords),
@@ -341,7 +342,7 @@ def example_object(api: Api, model: ObjectModel, seen: frozenset[str] = frozense
 # Everything the templates show ------------------------------------------------
 
 
-def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
     # CommonJS exports per module: (name, value); the index re-exports the other two modules'.
@@ -365,7 +366,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "api_hash": js_literal(sdk.api_hash),
         "sdk_version": js_literal(sdk.version),
         "service_version": js_literal(sdk.service_version),
-        "package_name": sdk.package_name,
+        "package_name": sdk.options.package,
         "centrifuge_range": CENTRIFUGE_RANGE,
         "default_timeout_ms": DEFAULT_TIMEOUT_MS,
         "max_params_bytes": sdk.max_params_bytes,
