@@ -16,6 +16,7 @@ from typing import Callable, Iterable, TypeVar
 
 from . import names as naming
 from ....runtime.errors import BY_NAME, ERROR_CODES, ErrorCode
+from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
@@ -55,7 +56,7 @@ class NameClash(TargetError):
 
 
 # IR scalar kind → (Go type, format note for the doc comment)
-_SCALARS = {
+_SCALARS: ScalarTable[tuple[str, str]] = {
     "string": ("string", ""),
     "integer": ("int64", ""),
     "number": ("float64", ""),
@@ -281,7 +282,7 @@ class _Mapped:
 
 
 # Union field names for IR scalar kinds.
-_VARIANT_NAMES = {
+_VARIANT_NAMES: ScalarTable[str] = {
     "string": "String", "integer": "Int", "number": "Float", "boolean": "Bool", "any": "Any", "datetime": "Time",
     "date": "Date", "time": "TimeOfDay", "duration": "Duration", "uuid": "UUID", "decimal": "Decimal", "bytes": "Bytes",
 }
@@ -425,7 +426,7 @@ class _Types:
             return self.tagged(t, where, owner) if t.discriminator else self.union(t.variants, where, owner)
         if isinstance(t, Tuple):
             return self.tuple(t, where, owner)
-        raise UnsupportedType(f"{where}: {type(t).__name__} types have no Go mapping")
+        assert_never(t)
 
     def helper_name(self, owner: tuple[str, str]) -> str:
         base = "".join(owner)
@@ -502,7 +503,9 @@ class _Types:
             return self.variant_name(t.inner)
         if isinstance(t, Literal):  # named after its one value, else "Literal"
             return naming.go_const("", t.values[0]) if len(t.values) == 1 else "Literal"
-        return type(t).__name__
+        if isinstance(t, (Tuple, Union)):
+            return type(t).__name__
+        assert_never(t)
 
     def required_keys(self, t: TypeRef) -> str:
         target = self.api.lookup(t.name) if isinstance(t, Ref) else None
@@ -535,7 +538,9 @@ class _Types:
             return "n" if values and all(isinstance(v, int) for v in values) else "s"
         if isinstance(t, Scalar):
             return {"integer": "n", "number": "n", "boolean": "b", "any": ""}.get(t.kind, "s")
-        return ""
+        if isinstance(t, Union):
+            return ""
+        assert_never(t)
 
     def tagged(self, t: Union, where: str, owner: tuple[str, str]) -> _Mapped:
         assert t.discriminator is not None

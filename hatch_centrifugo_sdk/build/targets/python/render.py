@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import names as naming
 from ....runtime.errors import ERROR_CODES, ErrorCode
+from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
@@ -31,6 +32,7 @@ from ....ir.model import (
     TypeRef,
     Union,
     describe_constraints,
+    walk,
 )
 from ...render import SdkInfo, render_template
 from .options import PythonOptions
@@ -38,7 +40,7 @@ from .options import PythonOptions
 DEPENDENCIES = ("centrifuge-python>=0.7,<0.8", "pydantic>=2.6,<3")
 
 # IR scalar kind → (annotation in the SDK's code, as the README shows it).
-_SCALARS = {
+_SCALARS: ScalarTable[tuple[str, str]] = {
     "string": ("str", "str"),
     "integer": ("int", "int"),
     "number": ("float", "float"),
@@ -361,7 +363,7 @@ class _Types:
             return union
         if isinstance(t, Nullable):
             return f"{sub(t.inner)} | None"
-        raise TypeError(f"not a type: {t!r}")
+        assert_never(t)
 
     def collection(self, t: Array) -> str:
         # A set of models or lists cannot be built (they are unhashable): keep a list.
@@ -465,22 +467,12 @@ def _received_models(api: Api) -> set[str]:
         if name in found or not isinstance(api.lookup(name), ObjectModel):
             continue
         found.add(name)
-        stack += [r.name for f in api.model(name).fields for r in _walk(f.type) if isinstance(r, Ref)]
+        stack += [r.name for f in api.model(name).fields for r in walk(f.type) if isinstance(r, Ref)]
     return found
 
 
-def _walk(t: TypeRef) -> list[TypeRef]:
-    if isinstance(t, (Array, Nullable)):
-        return [t, *_walk(t.item if isinstance(t, Array) else t.inner)]
-    if isinstance(t, Map):
-        return [t, *_walk(t.value)]
-    if isinstance(t, (Tuple, Union)):
-        return [t, *(x for i in (t.items if isinstance(t, Tuple) else t.variants) for x in _walk(i))]
-    return [t]
-
-
 def _all_types(api: Api) -> list[TypeRef]:
-    return [x for m in api.models for f in m.fields for x in _walk(f.type)]
+    return [x for m in api.models for f in m.fields for x in walk(f.type)]
 
 
 def _kinds_used(api: Api) -> set[str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import names as naming
 from ....runtime.errors import ERROR_CODES
+from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
@@ -30,6 +31,7 @@ from ....ir.model import (
     TypeRef,
     Union,
     describe_constraints,
+    walk,
 )
 from ...render import SdkInfo, render_template
 from .options import TypeScriptOptions
@@ -38,7 +40,12 @@ LANGUAGE = "typescript"
 CENTRIFUGE_RANGE = "^5.8.0"
 DEFAULT_TIMEOUT_MS = 10_000
 
-_SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "any": "unknown"}
+# Every other kind is a string on the wire; its format goes into the doc comment (_notes).
+_SCALARS: ScalarTable[str] = {
+    "string": "string", "integer": "number", "number": "number", "boolean": "boolean", "any": "unknown",
+    "datetime": "string", "date": "string", "time": "string", "duration": "string", "uuid": "string",
+    "decimal": "string", "bytes": "string",
+}
 # Kinds sent as JSON strings; the note tells the reader what the string holds.
 _STRING_FORMATS = {
     "datetime": "ISO 8601 date-time, e.g. 2024-01-31T12:00:00Z",
@@ -143,7 +150,7 @@ def package_json(sdk: SdkInfo[TypeScriptOptions]) -> str:
 def type_expr(t: TypeRef) -> str:
     """The TypeScript type of a JSON value described by ``t``."""
     if isinstance(t, Scalar):
-        return _SCALARS.get(t.kind, "string")
+        return _SCALARS[t.kind]
     if isinstance(t, Ref):
         return naming.ts_type(t.name)
     if isinstance(t, Array):
@@ -160,7 +167,7 @@ def type_expr(t: TypeRef) -> str:
     if isinstance(t, Nullable):
         inner = type_expr(t.inner)
         return inner if inner == "unknown" else f"{inner} | null"
-    raise TypeError(f"not a type: {t!r}")
+    assert_never(t)
 
 
 def _is_union(t: TypeRef) -> bool:
@@ -179,26 +186,11 @@ def js_literal(value: Any) -> str:
 def _notes(t: TypeRef) -> list[str]:
     """What the TypeScript type cannot say: string formats and unique items, in order of appearance."""
     notes: list[str] = []
-
-    def walk(node: TypeRef) -> None:
+    for node in walk(t):
         if isinstance(node, Scalar) and node.kind in _STRING_FORMATS:
             notes.append(f"Format: {_STRING_FORMATS[node.kind]}.")
-        elif isinstance(node, Array):
-            if node.unique:
-                notes.append("Items are unique.")
-            walk(node.item)
-        elif isinstance(node, Tuple):
-            for i in node.items:
-                walk(i)
-        elif isinstance(node, Map):
-            walk(node.value)
-        elif isinstance(node, Union):
-            for v in node.variants:
-                walk(v)
-        elif isinstance(node, Nullable):
-            walk(node.inner)
-
-    walk(t)
+        elif isinstance(node, Array) and node.unique:
+            notes.append("Items are unique.")
     return _dedupe(notes)
 
 
