@@ -24,8 +24,9 @@ import pydantic  # noqa: F401
 from hatch_centrifugo_sdk.build.pipeline import Project, collector_tuned, generate, load_api, sdk_infos
 from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config
 
+from hatch_centrifugo_sdk.build.targets import target
+
 LANGUAGES = ("python", "typescript", "go")
-PACKAGERS = {"python": "build_wheel", "typescript": "pack_tarball", "go": "write_module"}
 
 
 def rss_mib() -> float:
@@ -70,8 +71,6 @@ def floor(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
 
 def pipeline(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
     """The hook's stages one by one, as build.generate runs them (collector tuned)."""
-    import importlib
-
     cfg = config(modules)
     project = Project(root, "synth", "1.0.0")
     times: dict[str, float] = {}
@@ -80,8 +79,7 @@ def pipeline(root: Path, out: Path, modules: list[str]) -> dict[str, float]:
     times["load_api"] = time.perf_counter() - start
     infos = sdk_infos(project, cfg, api.hash)
     for language in LANGUAGES:
-        render = importlib.import_module(f"hatch_centrifugo_sdk.build.targets.{language}.render").render
-        package = getattr(importlib.import_module(f"hatch_centrifugo_sdk.build.targets.{language}.package"), PACKAGERS[language])
+        render, package = target(language).render, target(language).package
         t0 = time.perf_counter()
         files = render(api, infos[language])
         t1 = time.perf_counter()

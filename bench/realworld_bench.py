@@ -38,7 +38,8 @@ from build_bench import worker  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
-from hatch_centrifugo_sdk.build import naming  # noqa: E402
+from hatch_centrifugo_sdk.build.targets.python import names as py_names  # noqa: E402
+from hatch_centrifugo_sdk.build.targets.go import names as go_names  # noqa: E402
 from hatch_centrifugo_sdk.dispatch import Dispatcher  # noqa: E402
 from tests.fixtures.realworld.payloads import webhook_payloads  # noqa: E402
 from tests.fixtures.realworld.service import full, method_name  # noqa: E402
@@ -171,7 +172,7 @@ def decode_measures(sdk: Path, wire: dict[str, tuple[str, str]], work: Path) -> 
     out: dict[str, Any] = {}
     for label, name in chosen.items():
         method, text = wire[name]
-        model = getattr(synth_sdk, naming.python_type(results[method]))
+        model = getattr(synth_sdk, py_names.python_type(results[method]))
         loops = 200
         best = min(timeit.repeat(lambda: model.model_validate_json(text), number=loops, repeat=5)) / loops
         out[label] = {"payload": name, "model": results[method], "bytes": len(text.encode()), "python_us": best * 1e6}
@@ -181,7 +182,7 @@ def decode_measures(sdk: Path, wire: dict[str, tuple[str, str]], work: Path) -> 
     shutil.copytree(module, gomod)
     prog = gomod / "cmd" / "decode"
     prog.mkdir(parents=True)
-    cases = ", ".join(f'{{"{label}", func() any {{ return new(sdk.{naming.go_type(out[label]["model"])}) }}}}' for label in chosen)
+    cases = ", ".join(f'{{"{label}", func() any {{ return new(sdk.{go_names.go_type(out[label]["model"])}) }}}}' for label in chosen)
     (prog / "main.go").write_text(GO_DECODE.replace("CASES", cases))
     for label, name in chosen.items():
         (prog / f"{label}.json").write_text(wire[name][1])

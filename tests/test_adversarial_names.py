@@ -18,7 +18,9 @@ import pytest
 from pydantic import BaseModel, Field, create_model
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.typescript import names as ts_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.build.pipeline import check_type_names
 from hatch_centrifugo_sdk.build.discovery import check_method_names
 from hatch_centrifugo_sdk.ir import Api
@@ -121,7 +123,7 @@ def test_corpus_covers_every_hazard() -> None:
     assert any(ord(c) > 127 for c in texts)
     # Reserved words and builtins of each language, as field, model and method names.
     names = {c: {n for n in CORPUS[c]} for c in ("field_names", "model_names", "method_names")}
-    for reserved in (naming.PYTHON_RESERVED, naming.TS_RESERVED, naming.GO_RESERVED):
+    for reserved in (py_names.PYTHON_RESERVED, ts_names.TS_RESERVED, go_names.GO_RESERVED):
         assert names["field_names"] & reserved and names["method_names"] & reserved
         assert {n.lower() for n in names["model_names"]} & {r.lower() for r in reserved}
 

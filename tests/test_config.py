@@ -20,9 +20,10 @@ def test_defaults() -> None:
     assert config.languages == ("python", "typescript", "go")
     assert (config.output, config.verify, config.editable, config.version) == ("sdk", False, False, None)
     assert (config.lock, config.changelog, config.on_breaking) == ("sdk-api.lock.json", "SDK_CHANGELOG.md", "error")
-    assert config.python is not None and (config.python.package, config.python.import_name) == ("svc-sdk", "svc_sdk")
-    assert config.typescript is not None and config.typescript.package == "svc-sdk"
-    assert config.go is not None and (config.go.module, config.go.package) == ("github.com/acme/svc-sdk", "svcsdk")
+    python, typescript, go = (config.options[name] for name in config.languages)
+    assert (python.package, python.import_name) == ("svc-sdk", "svc_sdk")
+    assert typescript.package == "svc-sdk"
+    assert (go.module, go.package) == ("github.com/acme/svc-sdk", "svcsdk")
 
 
 def test_every_problem_at_once_with_its_full_key() -> None:
@@ -69,7 +70,7 @@ def test_required_keys() -> None:
 
 def test_go_module_is_only_required_for_go() -> None:
     config = parse_config({"modules": ["m"], "languages": ["python", "typescript"]}, project_name="svc", prefix=PREFIX)
-    assert config.go is None and config.languages == ("python", "typescript")
+    assert "go" not in config.options and config.languages == ("python", "typescript")
 
 
 def test_hatchlings_own_keys_are_accepted() -> None:

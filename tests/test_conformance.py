@@ -28,7 +28,9 @@ import pydantic
 import pytest
 from pydantic import BaseModel
 
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.typescript import names as ts_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.dispatch import Dispatcher
 from hatch_centrifugo_sdk.ir.model import Array, Literal, Map, Nullable, Ref, Scalar
 from hatch_centrifugo_sdk.ir.parser import parse_api
@@ -136,8 +138,8 @@ def sdks() -> Sdks:
 def python_given(sdks: Sdks) -> dict[str, Any]:
     return {
         "package": sdks.python_package,
-        "types": {t.name: naming.python_type(t.name) for t in (*API.models, *API.enums)},
-        "methods": {m.name: naming.python_method(m.name) for m in API.methods},
+        "types": {t.name: py_names.python_type(t.name) for t in (*API.models, *API.enums)},
+        "methods": {m.name: py_names.python_method(m.name) for m in API.methods},
         "cases": [
             {"name": c.name, "method": c.method, "params_type": METHODS[c.method].params,
              "result_type": METHODS[c.method].result,
@@ -193,13 +195,13 @@ def ts_sources(sdks: Sdks) -> dict[str, str]:
         method = METHODS[c.method]
         sources[f"case_{i}.mts"] = (
             f"// {c.name}\n{head}"
-            f"export const params: sdk.{naming.ts_type(method.params)} = {json.dumps(c.params_wire, ensure_ascii=False)};\n"
-            f"export const result: sdk.{naming.ts_type(method.result)} = {json.dumps(c.result_wire, ensure_ascii=False)};\n"
+            f"export const params: sdk.{ts_names.ts_type(method.params)} = {json.dumps(c.params_wire, ensure_ascii=False)};\n"
+            f"export const result: sdk.{ts_names.ts_type(method.result)} = {json.dumps(c.result_wire, ensure_ascii=False)};\n"
         )
     for i, r in enumerate(REJECTED):
         sources[f"rejected_{i}.mts"] = (
             f"{head}// @ts-expect-error {r.name}\n"
-            f"export const params: sdk.{naming.ts_type(METHODS[r.method].params)} = {json.dumps(r.wire, ensure_ascii=False)};\n"
+            f"export const params: sdk.{ts_names.ts_type(METHODS[r.method].params)} = {json.dumps(r.wire, ensure_ascii=False)};\n"
         )
     return sources
 
@@ -222,7 +224,7 @@ def unknown_enum_values() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_python_sdk_reads_unknown_enum_values(sdks: Sdks, tmp_path: Path) -> None:
     wire, _ = unknown_enum_values()
     sdk = import_python(write_python([sdks], tmp_path), sdks.python_package)
-    result = getattr(sdk, naming.python_type(METHODS["kinds.echo"].result)).model_validate(wire)
+    result = getattr(sdk, py_names.python_type(METHODS["kinds.echo"].result)).model_validate(wire)
     assert result.model_dump(mode="json", by_alias=True) == wire  # kept, not dropped or replaced
 
 
@@ -256,7 +258,7 @@ def go_generated(sdks: Sdks) -> str:
         "// Written by the conformance test: the SDK's types and calls, by their names in the API model.",
         "package main", "", "import (", '\t"context"', '\t"encoding/json"', "", f'\tsdk "{sdks.go_import}"', ")", "",
         "var newValue = map[string]func() any{",
-        *(f'\t"{m.name}": func() any {{ return new(sdk.{naming.go_type(m.name)}) }},' for m in API.models),
+        *(f'\t"{m.name}": func() any {{ return new(sdk.{go_names.go_type(m.name)}) }},' for m in API.models),
         "}", "",
         "type call func(ctx context.Context, raw []byte) (any, error)", "",
         "func calls(ctx context.Context, url, token string) (map[string]call, func(), error) {",
@@ -268,9 +270,9 @@ def go_generated(sdks: Sdks) -> str:
     for m in API.methods:
         lines += [
             f'\t\t"{m.name}": func(ctx context.Context, raw []byte) (any, error) {{',
-            f"\t\t\tvar params sdk.{naming.go_type(m.params)}",
+            f"\t\t\tvar params sdk.{go_names.go_type(m.params)}",
             "\t\t\tif err := json.Unmarshal(raw, &params); err != nil {", "\t\t\t\treturn nil, err", "\t\t\t}",
-            f"\t\t\treturn api.{naming.go_method(m.name)}(ctx, params)",
+            f"\t\t\treturn api.{go_names.go_method(m.name)}(ctx, params)",
             "\t\t},",
         ]
     lines += ["\t}, func() { client.Close() }, nil", "}", ""]
@@ -293,7 +295,7 @@ def go_program(sdks: Sdks, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def go_offline(go_program: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cases = tmp_path_factory.mktemp("go-cases") / "cases.json"
-    cases.write_text(json.dumps(go_cases(naming.go_type)))
+    cases.write_text(json.dumps(go_cases(go_names.go_type)))
     done = run([str(go_program), "decode", str(cases)], go_program.parent)
     assert done.returncode == 0, output(done)
     return dict(json.loads(done.stdout))
@@ -365,7 +367,7 @@ def ts_online(ts_app: Path, sdks: Sdks, stack: Stack) -> dict[str, Any]:
     (ts_app / "call.mjs").write_text(TS_CALLER.replace("SDK", sdks.npm_package))
     given = {
         **_address(stack),
-        "methods": {m.name: naming.ts_method(m.name) for m in API.methods},
+        "methods": {m.name: ts_names.ts_method(m.name) for m in API.methods},
         "cases": [{"name": c.name, "method": c.method, "params": c.params_wire} for c in CASES],
     }
     done = subprocess.run(["node", "call.mjs"], cwd=ts_app, input=json.dumps(given), capture_output=True, text=True, timeout=120)
@@ -382,7 +384,7 @@ def test_typescript_sdk_through_centrifugo(ts_online: dict[str, Any], case: Case
 def go_online(go_program: Path, stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cases = tmp_path_factory.mktemp("go-calls") / "cases.json"
     cases.write_text(json.dumps([
-        {"name": c.name, "method": c.method, "wire": c.params_wire, "expected": rename_enums(c.result_values, naming.go_type)}
+        {"name": c.name, "method": c.method, "wire": c.params_wire, "expected": rename_enums(c.result_values, go_names.go_type)}
         for c in CASES
     ]))
     done = subprocess.run([str(go_program), "call", str(cases)], input=json.dumps({"URL": stack.ws_url, "Token": stack.token("conformance")}),

@@ -28,6 +28,7 @@ from hatch_centrifugo_sdk.ir import Api, Field as IrField, Literal as IrLiteral,
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.targets.go.package import write_module
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.go.options import GoOptions
 from hatch_centrifugo_sdk.build.targets.go.render import (
     GENERATED,
     NameClash,
@@ -262,7 +263,7 @@ def kitchen_item() -> kitchen_sink.Item:
 
 
 def sdk_info(api_hash: str, module: str, package: str) -> SdkInfo:
-    return SdkInfo("kitchen-sink", "2.1.0rc1", api_hash, "2.1.0-rc.1", module, package)
+    return SdkInfo("kitchen-sink", "2.1.0rc1", api_hash, "2.1.0-rc.1", GoOptions(module, package))
 
 
 @pytest.fixture(scope="session")

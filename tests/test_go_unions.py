@@ -13,7 +13,7 @@ from typing import Literal, Union
 from pydantic import BaseModel
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import go, go_workspace, output, render_sdks, run
 
@@ -81,7 +81,7 @@ def test_nested_unions_decode_in_work_linear_in_depth(tmp_path: Path) -> None:
     registry.rpc("nodes.get")(get)
     api = parse_api(registry)
     sdks = render_sdks("nested", api)
-    root = go_workspace([sdks], tmp_path, {"main.go": ALLOCS.replace("RESULT", naming.go_type(api.methods[0].result))})
+    root = go_workspace([sdks], tmp_path, {"main.go": ALLOCS.replace("RESULT", go_names.go_type(api.methods[0].result))})
     done = go(root, "build", "-o", "allocs", ".")
     assert done.returncode == 0, output(done)
     payloads = {depth: json.dumps(nested(depth, added=True)) for depth in (4, 8)}

@@ -8,9 +8,12 @@ from typing import List, Optional
 from pydantic import BaseModel, Field
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.typescript import names as ts_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.typescript.options import TypeScriptOptions
 from hatch_centrifugo_sdk.build.targets.typescript import render as typescript
 
 registry = Registry()
@@ -82,7 +85,7 @@ total: number;
 
 def _declarations() -> str:
     api = parse_api(registry)
-    sdk = SdkInfo("guide", "1.0.0", api.hash, "1.0.0", "guide-sdk", "guide-sdk")
+    sdk = SdkInfo("guide", "1.0.0", api.hash, "1.0.0", TypeScriptOptions("guide-sdk"))
     return typescript.render(api, sdk)["types.d.ts"]
 
 
@@ -118,4 +121,4 @@ def test_method_names_follow_the_guide() -> None:
         "system.health": ("system_health", "systemHealth", "SystemHealth"),
     }
     for wire, names in guide.items():
-        assert (naming.python_method(wire), naming.ts_method(wire), naming.go_method(wire)) == names
+        assert (py_names.python_method(wire), ts_names.ts_method(wire), go_names.go_method(wire)) == names

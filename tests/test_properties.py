@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
 from hatch_centrifugo_sdk import Registry
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.typescript import names as ts_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.random_models import ModelSet, model_sets, model_value
 from tests.conformance.sdks import Sdks, go, go_workspace, import_python, mypy_strict, output, render_sdks, run, ts_project, tsc_strict, write_python
@@ -98,7 +100,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> list[Example]:
         sdk = import_python(python_root, example.sdks.python_package)
         for api_name, index, params in ((example.method.params, spec.params, True), (example.method.result, spec.result, False)):
             service = example.service_model(api_name)
-            sdk_model = getattr(sdk, naming.python_type(api_name))
+            sdk_model = getattr(sdk, py_names.python_type(api_name))
             for _ in range(2):
                 value = data.draw(model_value(index, spec, params))
                 wire = service.model_validate(value).model_dump(mode="json", by_alias=True, exclude_unset=params)
@@ -184,7 +186,7 @@ def test_typescript_sdks_pass_tsc_strict_with_the_random_wire_forms(collected: l
         for e in batch:
             lines = [f'import type * as sdk from "{e.sdks.npm_package}";']
             lines += [
-                f"export const v{n}: sdk.{naming.ts_type(name)} = {json.dumps(wire, ensure_ascii=False)};"
+                f"export const v{n}: sdk.{ts_names.ts_type(name)} = {json.dumps(wire, ensure_ascii=False)};"
                 for n, (name, wire) in enumerate(e.wires)
             ]
             sources[f"{e.sdks.name}.mts"] = "\n".join(lines) + "\n"
@@ -249,7 +251,7 @@ func main() {
 def go_registry(batch: list[Sdks]) -> str:
     imports = "".join(f'\t"{s.go_import}"\n' for s in batch)
     entries = "".join(
-        f'\t"{s.go_package}.{m.name}": func() any {{ return new({s.go_package}.{naming.go_type(m.name)}) }},\n'
+        f'\t"{s.go_package}.{m.name}": func() any {{ return new({s.go_package}.{go_names.go_type(m.name)}) }},\n'
         for s in batch
         for m in s.api.models
     )

@@ -34,6 +34,7 @@ from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.targets.python.package import build_wheel
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.python.options import PythonOptions
 from hatch_centrifugo_sdk.build.targets.python.render import render
 from tests.fixtures import kitchen_sink
 
@@ -173,7 +174,7 @@ async def get_profile(conn: object, params: Vec) -> Profile:
 
 
 def _sdk(service: str, api: Api) -> SdkInfo:
-    return SdkInfo(service, "0.3.0", api.hash, "0.3.0", f"{service}-sdk", f"{service.replace('-', '_')}_sdk")
+    return SdkInfo(service, "0.3.0", api.hash, "0.3.0", PythonOptions(f"{service}-sdk", f"{service.replace('-', '_')}_sdk"))
 
 
 KITCHEN_API = parse_api(kitchen_sink.registry)

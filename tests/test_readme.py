@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.runtime.errors import ERROR_CODES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
@@ -17,7 +18,7 @@ def error_table() -> str:
     ]
     for e in ERROR_CODES:
         rows.append(
-            f"| {e.code} | `{naming.python_error_class(e.name)}` | `{e.name}` | `{naming.go_error_const(e.name)}` "
+            f"| {e.code} | `{py_names.python_error_class(e.name)}` | `{e.name}` | `{go_names.go_error_const(e.name)}` "
             f"| {'yes' if e.temporary else 'no'} | {e.meaning} |"
         )
     return "\n".join(rows)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, create_model
 
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
+from hatch_centrifugo_sdk.build.targets.typescript import names as ts_names
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.dispatch import Dispatcher
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from tests.conformance.sdks import (
@@ -120,7 +122,7 @@ def test_python_sdk_decodes_every_payload_losslessly(service: Service, sdks: Sdk
     root = write_python([sdks], tmp_path)
     sdk = import_python(root, sdks.python_package)
     for name, (method, text) in service.wire.items():
-        model = getattr(sdk, naming.python_type(service.results[method]))
+        model = getattr(sdk, py_names.python_type(service.results[method]))
         again = model.model_validate_json(text).model_dump(mode="json", by_alias=True)
         assert again == json.loads(text), name
     done = mypy_strict(root, [sdks.python_package], tmp_path / "mypy-cache")
@@ -131,7 +133,7 @@ def test_typescript_sdk_types_and_decodes_every_payload_losslessly(service: Serv
     app = ts_project([sdks], tmp_path)
     head = f'import type * as sdk from "{sdks.npm_package}";\n\n'
     sources = {
-        f"payload_{i}.mts": f"// {name}\n{head}export const result: sdk.{naming.ts_type(service.results[method])} = {text};\n"
+        f"payload_{i}.mts": f"// {name}\n{head}export const result: sdk.{ts_names.ts_type(service.results[method])} = {text};\n"
         for i, (name, (method, text)) in enumerate(service.wire.items())
     }
     done = tsc_strict(app, sources)
@@ -148,7 +150,7 @@ def go_types(sdks: Sdks) -> str:
     return "\n".join([
         "package main", "", f'import sdk "{sdks.go_import}"', "",
         "var newValue = map[string]func() any{",
-        *(f'\t"{m.name}": func() any {{ return new(sdk.{naming.go_type(m.name)}) }},' for m in sdks.api.models),
+        *(f'\t"{m.name}": func() any {{ return new(sdk.{go_names.go_type(m.name)}) }},' for m in sdks.api.models),
         "}", "",
     ])
 
@@ -170,7 +172,7 @@ def test_go_sdk_decodes_every_payload_losslessly(service: Service, sdks: Sdks, t
 def test_go_readme_is_an_index_linking_each_type_to_its_declaration(sdks: Sdks) -> None:
     readme, models = sdks.go["README.md"], sdks.go["models.go"].splitlines()
     links = dict(re.findall(r"\[`(\w+)`\]\(models\.go#L(\d+)\)", readme))
-    types = {naming.go_type(m.name) for m in sdks.api.models} | {naming.go_type(e.name) for e in sdks.api.enums}
+    types = {go_names.go_type(m.name) for m in sdks.api.models} | {go_names.go_type(e.name) for e in sdks.api.enums}
     assert types <= set(links)
     for name, line in links.items():
         assert models[int(line) - 1].startswith(f"type {name} "), name

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_centrifugo_sdk.build import toolchains
+from hatch_centrifugo_sdk.build.targets.typescript import node as toolchains
 
 
 def _node_archive(dest: Path, version: str) -> None:

@@ -28,6 +28,7 @@ from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.targets.typescript.package import pack_tarball, tarball_name
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.typescript.options import TypeScriptOptions
 from hatch_centrifugo_sdk.build.targets.typescript.render import render
 from tests.conformance.sdks import TSCONFIG  # the one strict tsconfig of the tests
 from tests.fixtures import kitchen_sink
@@ -121,7 +122,7 @@ def api() -> Api:
 
 @pytest.fixture(scope="session")
 def sdk(api: Api) -> SdkInfo:
-    return SdkInfo("kitchen-sink", "1.2.0rc1", api.hash, "1.2.0-rc.1", PACKAGE, PACKAGE)
+    return SdkInfo("kitchen-sink", "1.2.0rc1", api.hash, "1.2.0-rc.1", TypeScriptOptions(PACKAGE))
 
 
 @pytest.fixture(scope="session")
@@ -457,7 +458,7 @@ def test_node_imports_and_runs_the_package(consumer: Path, sdk: SdkInfo, script:
 def test_a_bundler_takes_the_package_for_browsers(consumer: Path, sdk: SdkInfo) -> None:
     """esbuild bundles the SDK for the browser: the ESM build, no Node built-ins, no `ws`."""
     (consumer / "browser.mjs").write_text(
-        f'import {{ APIClient, CentrifugoRPCClient, ErrorCode }} from "{sdk.package_name}";\n'
+        f'import {{ APIClient, CentrifugoRPCClient, ErrorCode }} from "{sdk.options.package}";\n'
         "const rpc = new CentrifugoRPCClient({ url: 'wss://example.invalid/connection/websocket', token: 't' });\n"
         "globalThis.sdk = { api: new APIClient(rpc), code: ErrorCode.TIMEOUT };\n"
     )
@@ -469,7 +470,7 @@ def test_a_bundler_takes_the_package_for_browsers(consumer: Path, sdk: SdkInfo) 
     )
     assert result.stderr == ""
     inputs = json.loads((consumer / "meta.json").read_text())["inputs"]
-    sdk_inputs = sorted(p for p in inputs if f"node_modules/{sdk.package_name}/" in p)
+    sdk_inputs = sorted(p for p in inputs if f"node_modules/{sdk.options.package}/" in p)
     assert [p.rsplit("/", 1)[1] for p in sdk_inputs] == ["errors.js", "index.js", "types.js"]  # ESM, not .cjs
     assert any("node_modules/centrifuge/" in p for p in inputs)
     assert not any("node_modules/ws/" in p for p in inputs)
@@ -480,7 +481,7 @@ def test_errors_and_types_bundle_without_the_client(consumer: Path, sdk: SdkInfo
     """A page that only reads ErrorCode or an enum does not pull in centrifuge."""
     name = {"errors": "ErrorCode", "types": "Color"}[entry]
     (consumer / f"only-{entry}.mjs").write_text(
-        f'import {{ {name} }} from "{sdk.package_name}/{entry}";\nglobalThis.value = {name};\n'
+        f'import {{ {name} }} from "{sdk.options.package}/{entry}";\nglobalThis.value = {name};\n'
     )
     esbuild = consumer.parent / "node_modules" / "esbuild" / "bin" / "esbuild"
     _run([str(esbuild), f"only-{entry}.mjs", "--bundle", "--platform=browser", "--format=esm",

@@ -12,15 +12,18 @@ from hatch_centrifugo_sdk.build.pipeline import render_and_package
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.targets.typescript.package import pack_tarball
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.python.options import PythonOptions
+from hatch_centrifugo_sdk.build.targets.typescript.options import TypeScriptOptions
+from hatch_centrifugo_sdk.build.targets.go.options import GoOptions
 from hatch_centrifugo_sdk.build.targets.typescript import render as ts_renderer
 from hatch_centrifugo_sdk.build.verify import VerificationError, verify
 from tests.fixtures.kitchen_sink import registry
 
 API = parse_api(registry)
 INFOS = {
-    "python": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", "kitchen-sink-sdk", "kitchen_sink_sdk"),
-    "typescript": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", "@kitchen/sink-sdk", "@kitchen/sink-sdk"),
-    "go": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", "example.com/kitchen/sinksdk", "sinksdk"),
+    "python": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", PythonOptions("kitchen-sink-sdk", "kitchen_sink_sdk")),
+    "typescript": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", TypeScriptOptions("@kitchen/sink-sdk")),
+    "go": SdkInfo("kitchen-sink", "1.0.0", API.hash, "1.0.0", GoOptions("example.com/kitchen/sinksdk", "sinksdk")),
 }
 
 

@@ -110,6 +110,7 @@ def test_dynamic_version_flows_into_every_sdk(tmp_path: Path, isolated_env: dict
 def test_version_overrides_from_config() -> None:
     from hatch_centrifugo_sdk.build.pipeline import Project, sdk_infos
     from hatch_centrifugo_sdk.build.config import parse_config
+    from hatch_centrifugo_sdk.build.targets import target
 
     def infos(options: dict) -> dict[str, str]:
         config = parse_config(
@@ -117,7 +118,7 @@ def test_version_overrides_from_config() -> None:
             project_name="svc", prefix="tool.hatch.build.hooks.centrifugo-sdk",
         )
         found = sdk_infos(Project(Path("."), "svc", "1.2.0"), config, "hash")
-        return {lang: f"{info.package_name}@{info.version}" for lang, info in found.items()}
+        return {lang: f"{target(lang).published_name(info.options)}@{info.version}" for lang, info in found.items()}
 
     assert infos({}) == {"python": "svc-sdk@1.2.0", "typescript": "svc-sdk@1.2.0", "go": "example.com/acme/svc@1.2.0"}
     assert infos({"version": "3.0.0rc2"}) == {

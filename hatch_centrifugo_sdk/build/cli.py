@@ -9,7 +9,6 @@ dev                run Centrifugo and your ASGI app together on loopback, with t
 from __future__ import annotations
 
 import argparse
-import importlib
 import shutil
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Sequence
 
 from ..runtime.errors import UserError
 from .config import PLUGIN_NAME, Config, ConfigError, parse_config
-from .render import LANGUAGES
+from . import targets
 
 # Marks a folder `generate` wrote, so it may replace it; any other folder is left alone.
 GENERATED_MARKER = ".centrifugo-sdk-generated"
@@ -65,7 +64,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from .pipeline import Project, load_api, sdk_infos
+    from .pipeline import Project, load_api, render, sdk_infos
 
     root = args.project.resolve()
     metadata, config = read_project(root, languages=args.lang)
@@ -73,15 +72,13 @@ def generate(args: argparse.Namespace) -> int:
     api = load_api(project, config)
     infos = sdk_infos(project, config, api.hash)
     # Everything is rendered before anything is written: a failure leaves --out as it was.
-    trees = {
-        language: importlib.import_module(f"{__package__}.targets.{language}.render").render(api, sdk)
-        for language, sdk in infos.items()
-    }
+    trees = {language: render(api, targets.target(language), sdk) for language, sdk in infos.items()}
     out = args.out.resolve()
     for language, files in trees.items():
         dest = out / language
         _replace_tree(dest, files)
-        print(f"{language}: {infos[language].package_name} {infos[language].version}, {len(files)} files in {dest}")
+        sdk = infos[language]
+        print(f"{language}: {targets.target(language).published_name(sdk.options)} {sdk.version}, {len(files)} files in {dest}")
     return 0
 
 
@@ -237,8 +234,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
     generate_cmd.add_argument(
-        "--lang", action="append", choices=LANGUAGES, metavar="LANG",
-        help=f"one of {', '.join(LANGUAGES)}; repeat for several (default: the configured languages)",
+        "--lang", action="append", choices=targets.names(), metavar="LANG",
+        help=f"one of {', '.join(targets.names())}; repeat for several (default: the configured languages)",
     )
     generate_cmd.set_defaults(run=generate)
 

@@ -9,14 +9,11 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from . import naming
+from . import targets
 from .django_build import unconfigured_fix
 from ..runtime.registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
 from .time_limit import TimeLimitExceeded, time_limit
 
-# Every SDK's method-name rule: two wire names one SDK cannot tell apart are refused for
-# all languages, so enabling a language later never breaks a working API.
-_METHOD_RULES = {"python": naming.python_method, "typescript": naming.ts_method, "go": naming.go_method}
 
 
 def import_handlers(
@@ -81,11 +78,16 @@ def _import_modules(modules: Sequence[str], root: Path, timeout: float, timeout_
 
 
 def check_method_names(handlers: Sequence[Handler]) -> None:
-    """Refuse two methods that one SDK would give the same name (``a.b_c`` and ``a_b.c``)."""
-    for language, rule in _METHOD_RULES.items():
+    """Refuse two methods that one SDK would give the same name (``a.b_c`` and ``a_b.c``).
+
+    Every target's rule is applied, enabled or not, so enabling a language later never breaks
+    a working API.
+    """
+    for target in targets.TARGETS:
+        language = target.name
         seen: dict[str, Handler] = {}
         for handler in handlers:
-            ident = rule(handler.method)
+            ident = target.method_name(handler.method)
             first = seen.setdefault(ident, handler)
             if first is not handler:
                 raise HandlerDefinitionError(

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import hashlib
-import importlib
 import json
 import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..ir import Api
 from ..ir.parser import parse_api
 from ..runtime.errors import UserError
 from ..runtime.registry import HandlerDefinitionError, Registry, default_registry
-from . import naming
+from . import targets
 from .config import Config
 from .discovery import import_handlers
 from .django_build import django_project
@@ -28,7 +26,7 @@ from .metadata import for_sdk, project_metadata
 from .output import recover, staging, unwritable
 from .release_gate import check_release, record_release
 from .render import SdkInfo, TargetError
-from .versions import go_major_suffix, to_semver
+from .target import AnyTarget
 
 Log = Callable[[str], None]
 
@@ -70,18 +68,16 @@ def load_api(project: Project, config: Config, registry: Registry = default_regi
     return api
 
 
-_TYPE_RULES = {"python": naming.python_type, "typescript": naming.ts_type, "go": naming.go_type}
-
-
 def check_type_names(api: Api, languages: tuple[str, ...]) -> None:
     """Two types mapping to one SDK name would silently overwrite each other: refuse.
 
     (Method names are checked at discovery, where each handler's file:line is known.)
     """
     for language in languages:
+        rule = targets.target(language).type_name
         seen: dict[str, str] = {}
         for name in [m.name for m in api.models] + [e.name for e in api.enums]:
-            ident = _TYPE_RULES[language](name)
+            ident = rule(name)
             if ident in seen:
                 raise HandlerDefinitionError(
                     f"types {seen[ident]!r} and {name!r}",
@@ -92,58 +88,44 @@ def check_type_names(api: Api, languages: tuple[str, ...]) -> None:
             seen[ident] = name
 
 
-def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo]:
+def sdk_infos(project: Project, config: Config, api_hash: str) -> dict[str, SdkInfo[Any]]:
+    """Each enabled target's SDK: its version (the target's scheme, unless overridden) and options."""
     base = config.version or project.version
     service = project_metadata(project.root)
-    infos: dict[str, SdkInfo] = {}
-    if config.python:
-        infos["python"] = SdkInfo(
-            project.name, project.version, api_hash, config.python.version or base,
-            config.python.package, config.python.import_name, max_params_bytes=config.max_params_bytes,
-            metadata=for_sdk(service, config.python.metadata),
-        )
-    if config.typescript:
-        version = config.typescript.version or to_semver(base)
-        infos["typescript"] = SdkInfo(
-            project.name, project.version, api_hash, version,
-            config.typescript.package, config.typescript.package, max_params_bytes=config.max_params_bytes,
-            metadata=for_sdk(service, config.typescript.metadata),
-        )
-    if config.go:
-        version = config.go.version or to_semver(base)
-        infos["go"] = SdkInfo(
-            project.name, project.version, api_hash, version,
-            go_major_suffix(config.go.module, version), config.go.package, max_params_bytes=config.max_params_bytes,
-            metadata=for_sdk(service, config.go.metadata),
+    infos: dict[str, SdkInfo[Any]] = {}
+    for language in config.languages:
+        target, options = targets.target(language), config.options[language]
+        version = options.version or target.sdk_version(base)
+        infos[language] = SdkInfo(
+            project.name, project.version, api_hash, version, target.for_version(options, version),
+            max_params_bytes=config.max_params_bytes, metadata=for_sdk(service, options.metadata),
         )
     return infos
 
 
-# language → packager function (of targets/<language>/package.py)
-_PIPELINE = {"python": "build_wheel", "typescript": "pack_tarball", "go": "write_module"}
-
-
 def render_and_package(
-    api: Api, infos: dict[str, SdkInfo], out: Path, log: Log, *, changelog: str | None = None
+    api: Api, infos: dict[str, SdkInfo[Any]], out: Path, log: Log, *, changelog: str | None = None
 ) -> list[Artifact]:
     artifacts = []
     for language, sdk in infos.items():
-        # Imported lazily: hatchling constructs the hook just to ask for dependencies.
-        render = importlib.import_module(f"{__package__}.targets.{language}.render").render
-        package = getattr(importlib.import_module(f"{__package__}.targets.{language}.package"), _PIPELINE[language])
-        dest = out / f"go-{sdk.import_name}-v{sdk.version}" if language == "go" else out
+        target = targets.target(language)
         with _timed(log, f"{language}: render"):
-            try:
-                files = render(api, dataclasses.replace(sdk, changelog=changelog))
-            except TargetError as exc:
-                where = api.locate(exc.model, exc.field) if exc.model is not None else None
-                raise TargetError(f"{where}: {exc}" if where else str(exc)) from None
+            files = render(api, target, replace(sdk, changelog=changelog))
         with _timed(log, f"{language}: package"):
-            path = package(files, dest)
+            path = target.package(files, target.artifact_dir(sdk, out))
         artifacts.append(
-            Artifact(language, path.relative_to(out).as_posix(), sdk.package_name, sdk.version, _sha256(path))
+            Artifact(language, path.relative_to(out).as_posix(), target.published_name(sdk.options), sdk.version, _sha256(path))
         )
     return artifacts
+
+
+def render(api: Api, target: AnyTarget, sdk: SdkInfo[Any]) -> dict[str, str]:
+    """One SDK's files; a name or type the target cannot express is reported at its ``file:line``."""
+    try:
+        return target.render(api, sdk)
+    except TargetError as exc:
+        where = api.locate(exc.model, exc.field) if exc.model is not None else None
+        raise TargetError(f"{where}: {exc}" if where else str(exc)) from None
 
 
 @contextmanager
@@ -206,11 +188,9 @@ def generate(
         if config.verify:
             from .verify import verify
 
-            from .verify import CHECKS
-
             for a in artifacts:
                 # Seconds per SDK: said at the default verbosity, so a quiet build never looks stuck.
-                info(f"verifying the {a.language} SDK ({CHECKS[a.language]})")
+                info(f"verifying the {a.language} SDK ({targets.target(a.language).checks})")
                 started = time.perf_counter()
                 verify(a.language, new / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
                 info(f"{a.language} SDK verified in {time.perf_counter() - started:.1f} s")
@@ -225,7 +205,7 @@ def generate(
     return artifacts
 
 
-def build_key(api: Api, infos: dict[str, SdkInfo], config: Config, changelog: str = "") -> str:
+def build_key(api: Api, infos: dict[str, SdkInfo[Any]], config: Config, changelog: str = "") -> str:
     """Everything the artifacts' bytes depend on, hashed: the reuse key of a rebuild."""
     from importlib.metadata import version
 

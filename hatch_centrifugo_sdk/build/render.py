@@ -1,4 +1,4 @@
-"""One renderer per language: ``render(api, sdk) -> {relative path: text}``.
+"""What every renderer shares: ``render(api, sdk) -> {relative path: text}`` (one per target).
 
 Renderers are pure: same input, same files, byte for byte. Templates under
 ``targets/<language>/templates/`` hold the layout; the renderer module maps IR types to the
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import jinja2
 
@@ -17,7 +18,7 @@ from ..runtime.errors import UserError
 from ..runtime.limits import DEFAULT_MAX_PARAMS_BYTES
 from .metadata import SdkMetadata
 
-LANGUAGES = ("python", "typescript", "go")
+O = TypeVar("O")
 
 
 class TargetError(UserError):
@@ -39,15 +40,14 @@ class TargetError(UserError):
 
 
 @dataclass(frozen=True)
-class SdkInfo:
-    """What one SDK is called and versioned as."""
+class SdkInfo(Generic[O]):
+    """What one SDK is called and versioned as; ``options`` are its target's (names, overrides)."""
 
     service_name: str  # the service's distribution name, e.g. "sample-service"
     service_version: str  # the service's PEP 440 version
     api_hash: str  # Api.hash, embedded in every SDK
     version: str  # this SDK's version: PEP 440 for Python, SemVer for npm and Go
-    package_name: str  # Python distribution name / npm package name / Go module path
-    import_name: str  # Python import package / npm name again / Go package name
+    options: O  # the target's options, e.g. targets/python/options.py's PythonOptions
     changelog: str | None = None  # CHANGELOG.md shipped inside the SDK, when the build has one
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES  # larger params are refused by the SDK (413)
     metadata: SdkMetadata = SdkMetadata()  # licence, description, links: what registries show

@@ -17,6 +17,8 @@ from .model import (
     TypeRef,
     Union,
     api_from_json,
+    children,
+    walk,
 )
 
 __all__ = [
@@ -36,4 +38,6 @@ __all__ = [
     "TypeRef",
     "Union",
     "api_from_json",
+    "children",
+    "walk",
 ]

@@ -10,28 +10,13 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union as _U
+from typing import Any, Callable, Iterator, Union as _U
 
-# Scalar kinds. "any" is only produced for an explicit ``Any`` in a model.
-SCALAR_KINDS = (
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "any",
-    "datetime",
-    "date",
-    "time",
-    "duration",
-    "uuid",
-    "decimal",
-    "bytes",
-)
-
+from .kinds import SCALAR_KINDS, ScalarKind, assert_never
 
 @dataclass(frozen=True)
 class Scalar:
-    kind: str
+    kind: ScalarKind
 
 
 @dataclass(frozen=True)
@@ -76,6 +61,31 @@ class Nullable:
 
 
 TypeRef = _U[Scalar, Ref, Array, Tuple, Map, Literal, Union, Nullable]
+
+
+def children(t: TypeRef) -> tuple[TypeRef, ...]:
+    """The types ``t`` is made of, in order."""
+    if isinstance(t, (Scalar, Ref, Literal)):
+        return ()
+    if isinstance(t, Array):
+        return (t.item,)
+    if isinstance(t, Nullable):
+        return (t.inner,)
+    if isinstance(t, Map):
+        return (t.value,)
+    if isinstance(t, Tuple):
+        return t.items
+    if isinstance(t, Union):
+        return t.variants
+    assert_never(t)
+
+
+def walk(t: TypeRef) -> Iterator[TypeRef]:
+    """``t`` and every type inside it, depth first, each before its parts: the one traversal
+    renderers use to find what a type holds (references, formats, kinds)."""
+    yield t
+    for child in children(t):
+        yield from walk(child)
 
 NO_DEFAULT: Any = object()
 
@@ -354,14 +364,4 @@ def _check_names(api: Api) -> None:
 
 
 def _refs(t: TypeRef) -> list[str]:
-    if isinstance(t, Ref):
-        return [t.name]
-    if isinstance(t, Array):
-        return _refs(t.item)
-    if isinstance(t, Map):
-        return _refs(t.value)
-    if isinstance(t, Nullable):
-        return _refs(t.inner)
-    if isinstance(t, (Tuple, Union)):
-        return [n for i in (t.items if isinstance(t, Tuple) else t.variants) for n in _refs(i)]
-    return []
+    return [n.name for n in walk(t) if isinstance(n, Ref)]

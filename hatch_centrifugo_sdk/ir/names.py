@@ -1,6 +1,6 @@
 """The language-neutral naming rules: word splitting and the cases every SDK starts from.
 
-Each target's own rules (reserved words, initialisms) build on these in ``build/naming.py``.
+Each target's own rules (reserved words, initialisms) build on these in ``build/targets/<language>/names.py``.
 """
 
 from __future__ import annotations

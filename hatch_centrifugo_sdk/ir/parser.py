@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
+from .kinds import ScalarKind
 from .names import type_name
 from ..runtime.registry import Handler, field_location
 from .diagnose import SchemaError, locate_def, schema_failure, schema_hook_failure, walk_models
@@ -38,7 +39,7 @@ from .model import (
 
 __all__ = ["SchemaError", "parse_api"]
 
-_STRING_FORMATS = {
+_STRING_FORMATS: dict[str, ScalarKind] = {
     "date-time": "datetime",
     "date": "date",
     "time": "time",

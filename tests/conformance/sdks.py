@@ -16,11 +16,14 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from hatch_centrifugo_sdk.ir import Api
 from hatch_centrifugo_sdk.build.targets.python.package import write_tree
 from hatch_centrifugo_sdk.build.render import SdkInfo
+from hatch_centrifugo_sdk.build.targets.python.options import PythonOptions
+from hatch_centrifugo_sdk.build.targets.typescript.options import TypeScriptOptions
+from hatch_centrifugo_sdk.build.targets.go.options import GoOptions
 from hatch_centrifugo_sdk.build.targets.go import render as go_renderer
 from hatch_centrifugo_sdk.build.targets.python import render as python_renderer
 from hatch_centrifugo_sdk.build.targets.typescript import render as ts_renderer
@@ -71,16 +74,16 @@ class Sdks:
 def render_sdks(name: str, api: Api) -> Sdks:
     """All three SDKs of ``api``; ``name`` is lowercase letters, digits and underscores."""
 
-    def info(package: str, import_name: str) -> SdkInfo:
-        return SdkInfo(f"{name}-service", "1.0.0", api.hash, "1.0.0", package, import_name)
+    def info(options: PythonOptions | TypeScriptOptions | GoOptions) -> SdkInfo[Any]:
+        return SdkInfo(f"{name}-service", "1.0.0", api.hash, "1.0.0", options)
 
     go_package = name.replace("_", "")
     return Sdks(
         name,
         api,
-        python_renderer.render(api, info(f"{name}-sdk", f"{name}_sdk")),
-        ts_renderer.render(api, info(f"{name}-sdk", f"{name}-sdk")),
-        go_renderer.render(api, info(f"{GO_MODULE}/{go_package}", go_package)),
+        python_renderer.render(api, info(PythonOptions(f"{name}-sdk", f"{name}_sdk"))),
+        ts_renderer.render(api, info(TypeScriptOptions(f"{name}-sdk"))),
+        go_renderer.render(api, info(GoOptions(f"{GO_MODULE}/{go_package}", go_package))),
     )
 
 

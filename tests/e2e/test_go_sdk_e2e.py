@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from stack import Stack
 
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.go import names as go_names
 from hatch_centrifugo_sdk.runtime.errors import BY_CODE, ERROR_CODES
 
 RUN_TIMEOUT = 60
@@ -343,7 +343,7 @@ def module_path(sdk_dir: Path) -> str:
 
 
 def consumer_source(module: str) -> str:
-    constants = [naming.go_error_const(e.name) for e in ERROR_CODES]
+    constants = [go_names.go_error_const(e.name) for e in ERROR_CODES]
     width = max(map(len, constants))
     names = "".join(f'\tsdk.{c}:{" " * (width - len(c))} "{c}",\n' for c in constants)  # as gofmt aligns them
     return CONSUMER_GO.replace("SDK_MODULE", module).replace("CODE_NAMES", names)
@@ -385,7 +385,7 @@ def expected_error(code: int, message: str, cause: str = "server") -> dict[str, 
     return {
         "rpc_error": True,
         "code": code,
-        "constant": naming.go_error_const(entry.name),
+        "constant": go_names.go_error_const(entry.name),
         "message": message,
         "temporary": entry.temporary,
         "text": f"rpc error {code}: {message}",
@@ -544,7 +544,7 @@ def test_every_error_is_an_rpc_error_with_an_exported_code(errors: dict[str, Any
     failures = [v for v in errors.values() if isinstance(v, dict) and "rpc_error" in v]
     assert len(failures) == 8
     # errors.As found an *RPCError each time, and its code is one of the exported constants.
-    assert all(f["rpc_error"] and f["constant"] == naming.go_error_const(BY_CODE[f["code"]].name) for f in failures)
+    assert all(f["rpc_error"] and f["constant"] == go_names.go_error_const(BY_CODE[f["code"]].name) for f in failures)
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from stack import Stack
 
-from hatch_centrifugo_sdk.build import naming
+from hatch_centrifugo_sdk.build.targets.python import names as py_names
 from hatch_centrifugo_sdk.runtime.errors import BY_CODE, ERROR_CODES
 
 RUN_TIMEOUT = 60
@@ -59,7 +59,7 @@ def expected_error(code: int, message: str) -> dict[str, Any]:
     """What the consumer's ``failure()`` prints for an error of the shared table."""
     entry = BY_CODE[code]
     return {
-        "class": naming.python_error_class(entry.name),
+        "class": py_names.python_error_class(entry.name),
         "code": code,
         "message": message,
         "temporary": entry.temporary,
@@ -384,7 +384,7 @@ def test_call_after_close_is_connection_closed(errors: dict[str, Any]) -> None:
 
 
 def test_error_classes_form_the_documented_hierarchy(errors: dict[str, Any]) -> None:
-    assert errors["classes"] == [[e.code, naming.python_error_class(e.name), True, True] for e in ERROR_CODES]
+    assert errors["classes"] == [[e.code, py_names.python_error_class(e.name), True, True] for e in ERROR_CODES]
     assert errors["base"] == [True, "sample_service_sdk.errors"]
     assert errors["unlisted_code"] == {"class": "RpcError", "code": 1234, "message": "the application's own", "temporary": False}
 

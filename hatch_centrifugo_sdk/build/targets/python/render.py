@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ... import naming
+from . import names as naming
 from ....runtime.errors import ERROR_CODES, ErrorCode
+from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
@@ -31,13 +32,15 @@ from ....ir.model import (
     TypeRef,
     Union,
     describe_constraints,
+    walk,
 )
 from ...render import SdkInfo, render_template
+from .options import PythonOptions
 
 DEPENDENCIES = ("centrifuge-python>=0.7,<0.8", "pydantic>=2.6,<3")
 
 # IR scalar kind → (annotation in the SDK's code, as the README shows it).
-_SCALARS = {
+_SCALARS: ScalarTable[tuple[str, str]] = {
     "string": ("str", "str"),
     "integer": ("int", "int"),
     "number": ("float", "float"),
@@ -56,18 +59,18 @@ _SCALARS = {
 _MODULES = ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py")
 
 
-def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+def render(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, str]:
     """The complete project: ``pyproject.toml``, ``README.md`` and the import package."""
     context = _context(api, sdk)
     files = {
         "pyproject.toml": render_template("python", "pyproject.toml.j2", **context),
         "README.md": render_template("python", "README.md.j2", **context),
-        f"{sdk.import_name}/py.typed": "",
+        f"{sdk.options.import_name}/py.typed": "",
     }
     for module in _MODULES:
-        files[f"{sdk.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
+        files[f"{sdk.options.import_name}/{module}"] = render_template("python", f"{module}.j2", **context)
     if sdk.changelog is not None:  # inside the package: a wheel carries only the package
-        files[f"{sdk.import_name}/CHANGELOG.md"] = sdk.changelog
+        files[f"{sdk.options.import_name}/CHANGELOG.md"] = sdk.changelog
     if sdk.metadata.license_text is not None:  # license-files puts it in the wheel's .dist-info
         files["LICENSE"] = sdk.metadata.license_text
     return dict(sorted(files.items()))
@@ -130,7 +133,7 @@ class ErrorView:
     docstring: str
 
 
-def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
     types = _Types(api)
     models = [_model_view(m, types) for m in api.models]
     lenient = sorted(types.lenient_used)
@@ -146,11 +149,11 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
     return {
         "sdk": sdk,
         "toml": {
-            "name": _toml_string(sdk.package_name),
+            "name": _toml_string(sdk.options.package),
             "version": _toml_string(sdk.version),
             "description": _toml_string(description),
             "dependencies": [_toml_string(d) for d in DEPENDENCIES],
-            "package": _toml_string(sdk.import_name),
+            "package": _toml_string(sdk.options.import_name),
             "license": _toml_string(meta.license) if meta.license else None,
             "license_file": meta.license_text is not None,
             "authors": [
@@ -361,7 +364,7 @@ class _Types:
             return union
         if isinstance(t, Nullable):
             return f"{sub(t.inner)} | None"
-        raise TypeError(f"not a type: {t!r}")
+        assert_never(t)
 
     def collection(self, t: Array) -> str:
         # A set of models or lists cannot be built (they are unhashable): keep a list.
@@ -465,22 +468,12 @@ def _received_models(api: Api) -> set[str]:
         if name in found or not isinstance(api.lookup(name), ObjectModel):
             continue
         found.add(name)
-        stack += [r.name for f in api.model(name).fields for r in _walk(f.type) if isinstance(r, Ref)]
+        stack += [r.name for f in api.model(name).fields for r in walk(f.type) if isinstance(r, Ref)]
     return found
 
 
-def _walk(t: TypeRef) -> list[TypeRef]:
-    if isinstance(t, (Array, Nullable)):
-        return [t, *_walk(t.item if isinstance(t, Array) else t.inner)]
-    if isinstance(t, Map):
-        return [t, *_walk(t.value)]
-    if isinstance(t, (Tuple, Union)):
-        return [t, *(x for i in (t.items if isinstance(t, Tuple) else t.variants) for x in _walk(i))]
-    return [t]
-
-
 def _all_types(api: Api) -> list[TypeRef]:
-    return [x for m in api.models for f in m.fields for x in _walk(f.type)]
+    return [x for m in api.models for f in m.fields for x in walk(f.type)]
 
 
 def _kinds_used(api: Api) -> set[str]:

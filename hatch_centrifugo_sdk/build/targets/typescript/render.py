@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ... import naming
+from . import names as naming
 from ....runtime.errors import ERROR_CODES
+from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
@@ -30,14 +31,21 @@ from ....ir.model import (
     TypeRef,
     Union,
     describe_constraints,
+    walk,
 )
 from ...render import SdkInfo, render_template
+from .options import TypeScriptOptions
 
 LANGUAGE = "typescript"
 CENTRIFUGE_RANGE = "^5.8.0"
 DEFAULT_TIMEOUT_MS = 10_000
 
-_SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "any": "unknown"}
+# Every other kind is a string on the wire; its format goes into the doc comment (_notes).
+_SCALARS: ScalarTable[str] = {
+    "string": "string", "integer": "number", "number": "number", "boolean": "boolean", "any": "unknown",
+    "datetime": "string", "date": "string", "time": "string", "duration": "string", "uuid": "string",
+    "decimal": "string", "bytes": "string",
+}
 # Kinds sent as JSON strings; the note tells the reader what the string holds.
 _STRING_FORMATS = {
     "datetime": "ISO 8601 date-time, e.g. 2024-01-31T12:00:00Z",
@@ -64,7 +72,7 @@ _EXAMPLES = {
 }
 
 
-def render(api: Api, sdk: SdkInfo) -> dict[str, str]:
+def render(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, str]:
     """The npm package tree, paths relative to the package root."""
     context = _context(api, sdk)
     files = {"README.md": render_template(LANGUAGE, "README.md.j2", **context), "package.json": package_json(sdk)}
@@ -92,11 +100,11 @@ def _package_files(extra: list[str]) -> list[str]:
 NODE_ENGINES = ">=20"
 
 
-def package_json(sdk: SdkInfo) -> str:
+def package_json(sdk: SdkInfo[TypeScriptOptions]) -> str:
     """The manifest, keys in a fixed order; ESM and CommonJS each get their own declarations."""
     meta = sdk.metadata
     manifest: dict[str, object] = {
-        "name": sdk.package_name,
+        "name": sdk.options.package,
         "version": sdk.version,
         "description": meta.describe(f"Typed client for the {sdk.service_name} RPC API over Centrifugo"),
         "keywords": list(meta.keywords),
@@ -142,7 +150,7 @@ def package_json(sdk: SdkInfo) -> str:
 def type_expr(t: TypeRef) -> str:
     """The TypeScript type of a JSON value described by ``t``."""
     if isinstance(t, Scalar):
-        return _SCALARS.get(t.kind, "string")
+        return _SCALARS[t.kind]
     if isinstance(t, Ref):
         return naming.ts_type(t.name)
     if isinstance(t, Array):
@@ -159,7 +167,7 @@ def type_expr(t: TypeRef) -> str:
     if isinstance(t, Nullable):
         inner = type_expr(t.inner)
         return inner if inner == "unknown" else f"{inner} | null"
-    raise TypeError(f"not a type: {t!r}")
+    assert_never(t)
 
 
 def _is_union(t: TypeRef) -> bool:
@@ -178,26 +186,11 @@ def js_literal(value: Any) -> str:
 def _notes(t: TypeRef) -> list[str]:
     """What the TypeScript type cannot say: string formats and unique items, in order of appearance."""
     notes: list[str] = []
-
-    def walk(node: TypeRef) -> None:
+    for node in walk(t):
         if isinstance(node, Scalar) and node.kind in _STRING_FORMATS:
             notes.append(f"Format: {_STRING_FORMATS[node.kind]}.")
-        elif isinstance(node, Array):
-            if node.unique:
-                notes.append("Items are unique.")
-            walk(node.item)
-        elif isinstance(node, Tuple):
-            for i in node.items:
-                walk(i)
-        elif isinstance(node, Map):
-            walk(node.value)
-        elif isinstance(node, Union):
-            for v in node.variants:
-                walk(v)
-        elif isinstance(node, Nullable):
-            walk(node.inner)
-
-    walk(t)
+        elif isinstance(node, Array) and node.unique:
+            notes.append("Items are unique.")
     return _dedupe(notes)
 
 
@@ -341,7 +334,7 @@ def example_object(api: Api, model: ObjectModel, seen: frozenset[str] = frozense
 # Everything the templates show ------------------------------------------------
 
 
-def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
+def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
     # CommonJS exports per module: (name, value); the index re-exports the other two modules'.
@@ -365,7 +358,7 @@ def _context(api: Api, sdk: SdkInfo) -> dict[str, Any]:
         "api_hash": js_literal(sdk.api_hash),
         "sdk_version": js_literal(sdk.version),
         "service_version": js_literal(sdk.service_version),
-        "package_name": sdk.package_name,
+        "package_name": sdk.options.package,
         "centrifuge_range": CENTRIFUGE_RANGE,
         "default_timeout_ms": DEFAULT_TIMEOUT_MS,
         "max_params_bytes": sdk.max_params_bytes,
