@@ -65,7 +65,7 @@ def load_api(project: Project, config: Config, registry: Registry = default_regi
             "import the handler modules in an AppConfig.ready() or list them in modules"
             if config.django_settings else "list the modules that define the handlers",
         )
-    api = parse_api(handlers)
+    api = parse_api(handlers, registry.channels())
     check_type_names(api, config.languages)
     return api
 
