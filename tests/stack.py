@@ -192,8 +192,15 @@ def run_stack(
     health_path: str | None = None,
     proxy_timeout: str = "5s",
     allowed_origins: Sequence[str] = (),
+    channels: Sequence[object] = (),
+    subscribe_path: str = "/centrifugo/subscribe",
 ) -> Iterator[Stack]:
-    """The service ``app`` (uvicorn's ``module:attr``) behind a fresh Centrifugo."""
+    """The service ``app`` (uvicorn's ``module:attr``) behind a fresh Centrifugo.
+
+    ``channels`` (declared channels or an API model's) get their namespaces, subscribed through
+    the service's subscribe proxy at ``subscribe_path``; the service can publish through the
+    server API (``CENTRIFUGO_API_URL``, ``CENTRIFUGO_API_KEY``).
+    """
     with contextlib.ExitStack() as cleanup:
         if workdir is None:
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="centrifugo-stack-")))
@@ -206,7 +213,10 @@ def run_stack(
                 log=workdir / "service.log",
                 app_dir=app_dir,
                 factory=factory,
-                env={**(env or {}), "CENTRIFUGO_PROXY_SECRET": proxy_secret},
+                env={
+                    **(env or {}), "CENTRIFUGO_PROXY_SECRET": proxy_secret,
+                    "CENTRIFUGO_API_URL": f"http://{LOOPBACK}:{centrifugo_port}/api", "CENTRIFUGO_API_KEY": api_key,
+                },
                 health_path=health_path,
             )
         )
@@ -219,6 +229,8 @@ def run_stack(
             api_key=api_key,
             proxy_timeout=proxy_timeout,
             allowed_origins=allowed_origins,
+            channels=channels,
+            subscribe_endpoint=f"http://{LOOPBACK}:{service_port}{subscribe_path}" if channels else None,
         )
         centrifugo = cleanup.enter_context(run_centrifugo(config, workdir=workdir))
         yield Stack(centrifugo_port, service_port, token_secret, api_key, proxy_secret, centrifugo, service)

@@ -26,7 +26,7 @@ def test_hatch_build_clean_keeps_the_services_artifacts(sample: Path, isolated_e
             "sample_service-1.2.0.tar.gz",
             "sdk",
         ]
-        assert len(sdk_digests(sample / "dist")) == 5
+        assert len(sdk_digests(sample / "dist")) == 6  # three SDKs, api.json, asyncapi.json, the manifest
     # The hook ran once per `hatch build` (with the wheel), not once per target.
     assert result.stderr.count("generating python, typescript, go SDKs") == 1, result.stderr
     # ... and printed the checklist's warnings, as `python -m hatch_centrifugo_sdk check` does.
@@ -206,7 +206,7 @@ def test_editable_true_writes_the_sdks_into_the_projects_dist(
         env=isolated_env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(sdk_digests(sample / "dist")) == 5
+    assert len(sdk_digests(sample / "dist")) == 6  # three SDKs, api.json, asyncapi.json, the manifest
 
 
 def test_python_m_build_errors_name_the_users_file(sample: Path, isolated_env: dict[str, str]) -> None:

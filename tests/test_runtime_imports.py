@@ -34,6 +34,7 @@ from hatch_centrifugo_sdk.asgi import RpcProxyApp
 from hatch_centrifugo_sdk.centrifugo import centrifugo_config
 from hatch_centrifugo_sdk.dispatch import API_VERSION_METHOD, Dispatcher
 from hatch_centrifugo_sdk.django import rpc_proxy_view
+from hatch_centrifugo_sdk.channels import SubscribeProxyApp, Publisher, channel
 
 class P(BaseModel):
     x: int

@@ -34,7 +34,7 @@ def test_hatch_build_emits_three_artifacts_and_manifest(builds: dict[str, Path])
     dist = builds["hatch build"]
     sdk = dist / "sdk"
     assert sorted(p.name for p in sdk.iterdir()) == sorted(
-        [*EXPECTED.values(), "api.json", "sdk-manifest.json", ".source-key.json"]
+        [*EXPECTED.values(), "api.json", "asyncapi.json", "sdk-manifest.json", ".source-key.json"]
     )
     # The SDKs never sit at the top of dist/, where `hatch publish` would upload them.
     assert sorted(p.name for p in dist.iterdir()) == [

@@ -7,7 +7,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import targets
 from .django_build import unconfigured_fix
@@ -38,6 +38,7 @@ def import_handlers(
         raise broken[0] if len(broken) == 1 else HandlerDefinitionErrors(broken)
     handlers = list(registry)
     check_method_names(handlers)
+    check_channel_names(registry.channels(), handlers)
     return handlers
 
 
@@ -96,6 +97,24 @@ def check_method_names(handlers: Sequence[Handler]) -> None:
                     f"the {language} SDK would name it {ident!r}, like {first.method!r} "
                     f"({first.func.__qualname__!r} at {first.location})",
                     "rename one of the two methods so they differ in more than punctuation",
+                )
+
+
+def check_channel_names(channels: Sequence[Any], handlers: Sequence[Handler]) -> None:
+    """Refuse a channel that one SDK would name like a method or another channel."""
+    for target in targets.TARGETS:
+        language, rule = target.name, target.method_name
+        seen: dict[str, str] = {rule(h.method): f"method {h.method!r} ({h.func.__qualname__!r} at {h.location})"
+                                for h in handlers}
+        for channel in channels:
+            ident = rule(channel.name)
+            first = seen.setdefault(ident, f"channel {channel.pattern!r} at {channel.location}")
+            if not first.startswith(f"channel {channel.pattern!r} at {channel.location}"):
+                raise HandlerDefinitionError(
+                    channel.location,
+                    f"channel {channel.pattern!r}",
+                    f"the {language} SDK would name it {ident!r}, like {first}",
+                    "give the channel another namespace (the part before ':') that differs in more than punctuation",
                 )
 
 

@@ -19,6 +19,7 @@ from ..ir.parser import parse_api
 from ..runtime.errors import UserError
 from ..runtime.registry import HandlerDefinitionError, Registry, default_registry
 from . import targets
+from .asyncapi import asyncapi_document
 from .config import Config
 from .discovery import import_handlers
 from .django_build import django_project
@@ -63,7 +64,7 @@ def load_api(project: Project, config: Config, registry: Registry = default_regi
             "import the handler modules in an AppConfig.ready() or list them in modules"
             if config.django_settings else "list the modules that define the handlers",
         )
-    api = parse_api(handlers)
+    api = parse_api(handlers, registry.channels())
     check_type_names(api, config.languages)
     return api
 
@@ -195,6 +196,7 @@ def generate(
                 verify(a.language, new / a.path, infos[a.language], strict=config.verify == "strict", warn=warn)
                 info(f"{a.language} SDK verified in {time.perf_counter() - started:.1f} s")
         _write_json(new / "api.json", {"api_hash": api.hash, **api.to_json()})
+        _write_json(new / "asyncapi.json", asyncapi_document(api, title=project.name, version=project.version))
         _write_json(new / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
         _write_json(new / CACHE_FILE, {"source_key": sources})
     recorded = record_release(notes)

@@ -180,6 +180,43 @@ class Method:
 
 
 @dataclass(frozen=True)
+class ChannelHistory:
+    """What Centrifugo keeps of a channel's publications: ``size`` of them for ``ttl`` seconds."""
+
+    size: int
+    ttl: int  # seconds
+    recover: bool = False  # a reconnecting subscriber receives what it missed (force_recovery)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel the service publishes typed events on and clients subscribe to.
+
+    Data flows from the service to the client, as in results: ``event`` is read in the
+    serialization form, a ``Ref`` to a model or a ``Union`` of ``Ref``s (with the tag field
+    in ``discriminator`` when the union has one).
+    """
+
+    name: str  # the Centrifugo namespace, e.g. "todos.events": what the SDKs name the channel after
+    pattern: str  # "todos.events:{user_id}"; a Centrifugo channel is the pattern with each {param} filled
+    params: tuple[str, ...]  # the placeholders, in pattern order
+    event: TypeRef
+    description: str = ""
+    # who may subscribe: "public" (anonymous too), "authenticated", "user" (only the user named by
+    # the ``user_param`` placeholder), "custom" (the service's own check)
+    access: str = "authenticated"
+    user_param: str | None = None
+    history: ChannelHistory | None = None
+
+    def channel_name(self, **params: str) -> str:
+        """The Centrifugo channel for these parameter values."""
+        name = self.pattern
+        for param in self.params:
+            name = name.replace("{" + param + "}", params[param])
+        return name
+
+
+@dataclass(frozen=True)
 class Api:
     methods: tuple[Method, ...]
     models: tuple[ObjectModel, ...]
@@ -190,6 +227,7 @@ class Api:
     # model name, wire field name (or None) → "file:line" of its Python class or field; not part of
     # the API (an API read back from api.json has no sources)
     locator: Callable[[str, str | None], str] | None = field(default=None, compare=False, repr=False, hash=False)
+    channels: tuple[Channel, ...] = ()
 
     def __post_init__(self) -> None:
         self._index.update({m.name: m for m in self.models})
@@ -209,11 +247,14 @@ class Api:
 
     def to_json(self) -> dict[str, Any]:
         """The ``api.json`` form: stable keys and order, everything a renderer needs."""
-        return {
+        out = {
             "methods": [_method_json(m) for m in self.methods],
             "models": [_model_json(m) for m in self.models],
             "enums": [_enum_json(e) for e in self.enums],
         }
+        if self.channels:  # only when declared: APIs without channels keep their hash
+            out["channels"] = [_channel_json(c) for c in self.channels]
+        return out
 
     @functools.cached_property
     def hash(self) -> str:
@@ -260,6 +301,37 @@ def _method_json(m: Method) -> dict[str, Any]:
         "description": m.description,
         "requires_auth": m.requires_auth,
     }
+
+
+def _channel_json(c: Channel) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": c.name,
+        "pattern": c.pattern,
+        "params": list(c.params),
+        "event": type_json(c.event),
+        "description": c.description,
+        "access": c.access,
+    }
+    if c.user_param is not None:
+        out["user_param"] = c.user_param
+    if c.history is not None:
+        out["history"] = {"size": c.history.size, "ttl": c.history.ttl, "recover": c.history.recover}
+    return out
+
+
+def _channel_from_json(data: Any) -> Channel:
+    history = data.get("history")
+    return Channel(
+        name=data["name"],
+        pattern=data["pattern"],
+        params=tuple(data["params"]),
+        event=type_from_json(data["event"]),
+        description=data.get("description", ""),
+        access=data.get("access", "authenticated"),
+        user_param=data.get("user_param"),
+        history=ChannelHistory(int(history["size"]), int(history["ttl"]), bool(history.get("recover", False)))
+        if history else None,
+    )
 
 
 def _model_json(m: ObjectModel) -> dict[str, Any]:
@@ -310,6 +382,7 @@ def api_from_json(data: Any) -> Api:
                 EnumModel(e["name"], tuple(e["values"]), e.get("description", ""), tuple(e.get("members", ())))
                 for e in data.get("enums", ())
             ),
+            channels=tuple(_channel_from_json(c) for c in data.get("channels", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ApiJsonError(f"not an api.json document: {type(exc).__name__}: {exc}") from None
@@ -354,6 +427,7 @@ def _check_names(api: Api) -> None:
     defined = {m.name for m in api.models} | {e.name for e in api.enums}
     used = [(f"method {m.name}", name) for m in api.methods for name in (m.params, m.result)]
     used += [(f"model {m.name}.{f.name}", name) for m in api.models for f in m.fields for name in _refs(f.type)]
+    used += [(f"channel {c.name}", name) for c in api.channels for name in _refs(c.event)]
     for where, name in used:
         if name not in defined:
             raise ApiJsonError(f"{where} refers to {name!r}, which is not defined")

@@ -16,12 +16,14 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from .kinds import ScalarKind
 from .names import type_name
-from ..runtime.registry import Handler, field_location
+from ..runtime.registry import Handler, Registry, field_location
 from .diagnose import SchemaError, locate_def, schema_failure, schema_hook_failure, walk_models
 from .model import (
     CONSTRAINT_TEXT,
     Api,
     Array,
+    Channel,
+    ChannelHistory,
     EnumModel,
     Field,
     Literal,
@@ -124,18 +126,29 @@ class _Unmappable(Exception):
         self.def_name, self.field, self.rule, self.fix = def_name, field, rule, fix
 
 
-def parse_api(handlers: Iterable[Handler]) -> Api:
+def parse_api(handlers: Iterable[Handler], channels: Iterable[Any] | None = None) -> Api:
+    """The API of ``handlers`` and of ``channels`` (``runtime.channels.Channel``s; by default a
+    registry's own, so a service's ``system.api_version`` hashes what the build hashes)."""
+    if channels is None:
+        channels = handlers.channels() if isinstance(handlers, Registry) else ()
+    declared = sorted(channels, key=lambda c: c.name)
     handlers = sorted(handlers, key=lambda h: h.method)
-    walk_models(handlers)  # refuses unresolvable forward references and open generics, by field
-    keys: list[tuple[Any, Any]] = []
+    # Event models are diagnosed as results are: a stand-in handler per model names the channel.
+    sources = handlers + [
+        Handler(f"channel {c.name}", c.publish, m, m, False, None) for c in declared for m in c.event_models
+    ]
+    walk_models(sources)  # refuses unresolvable forward references and open generics, by field
+    keys: list[tuple[Any, Any, Any]] = []
     for h in handlers:
-        keys.append((h.params_model, "validation"))
-        keys.append((h.result_model, "serialization"))
+        keys.append((h.params_model, "validation", h.params_model.__pydantic_core_schema__))
+        keys.append((h.result_model, "serialization", h.result_model.__pydantic_core_schema__))
+    for c in declared:
+        keys.append((("channel", c.name), "serialization", c.adapter.core_schema))
     try:
         generator = _Schema(ref_template="#/$defs/{model}")
-        refs, definitions = generator.generate_definitions([(m, mode, m.__pydantic_core_schema__) for m, mode in keys])
+        refs, definitions = generator.generate_definitions(keys)
     except Exception as exc:  # PydanticSchemaGenerationError, PydanticInvalidForJsonSchema, ...
-        raise schema_failure(handlers, exc, _Schema) from None
+        raise schema_failure(sources, exc, _Schema) from None
     defs: dict[str, Any] = {str(name): schema for name, schema in definitions.items()}
     names = _assign_names(defs, generator.origins)
     converter = _Converter(defs, names)
@@ -145,6 +158,7 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
         params = names[_ref_name(refs[(h.params_model, "validation")]["$ref"])]
         result = names[_ref_name(refs[(h.result_model, "serialization")]["$ref"])]
         methods.append(Method(h.method, params, result, h.doc, h.requires_auth))
+    events = {c.name: converter.type(refs[(("channel", c.name), "serialization")], (c.name, "")) for c in declared}
 
     models: list[ObjectModel] = []
     enums: list[EnumModel] = []
@@ -156,7 +170,7 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
         try:
             item = converter.definition(def_name)
         except _Unmappable as exc:
-            raise _located(handlers, defs, exc) from None
+            raise _located(sources, defs, exc) from None
         if isinstance(item, EnumModel):
             enums.append(item)
         else:
@@ -164,9 +178,17 @@ def parse_api(handlers: Iterable[Handler]) -> Api:
     by_name = {names[d]: d for d in sorted(defs)}
 
     def locate(model: str, field: str | None) -> str:
-        return _place(handlers, defs, by_name.get(model, model), field)[0]
+        return _place(sources, defs, by_name.get(model, model), field)[0]
 
-    return Api(tuple(methods), tuple(models), tuple(enums), locator=locate)
+    return Api(
+        tuple(methods), tuple(models), tuple(enums), locator=locate,
+        channels=tuple(_channel(c, events[c.name]) for c in declared),
+    )
+
+
+def _channel(c: Any, event: TypeRef) -> Channel:
+    history = ChannelHistory(c.history.size, c.history.ttl, c.history.recover) if c.history else None
+    return Channel(c.name, c.pattern, c.params, event, c.description, c.access, c.user_param, history)
 
 
 def _place(handlers: list[Handler], defs: dict[str, Any], def_name: str, field: str | None) -> tuple[str, Any]:

@@ -32,6 +32,9 @@ def centrifugo_config(
     secret_header: str = PROXY_SECRET_HEADER,
     max_params_bytes: int = DEFAULT_MAX_PARAMS_BYTES,
     namespaces: Sequence[str] = (),
+    channels: Sequence[Any] = (),
+    subscribe_endpoint: str | None = None,
+    subscribe_timeout: str = "5s",
 ) -> dict[str, Any]:
     """A Centrifugo v6 config (``json.dump`` it) that proxies RPC calls to ``proxy_endpoint``.
 
@@ -52,6 +55,12 @@ def centrifugo_config(
 
     ``namespaces`` declares channel namespaces (``"chat"`` allows channels ``chat:...``) with
     Centrifugo's default options; RPC methods named without ``:`` are proxied whatever they are.
+
+    ``channels`` (declared channels, e.g. ``registry.channels()`` or an API model's) each get their
+    namespace: subscriptions go through the subscribe proxy at ``subscribe_endpoint`` (the
+    service's ``SubscribeProxyApp``, with the same secret header), and a channel declared with
+    ``History`` keeps that many publications for that long, with ``force_recovery`` when it asks
+    for recovery, so a reconnecting subscriber gets what it missed.
     """
     if max_params_bytes <= 0:
         raise ValueError(f"max_params_bytes={max_params_bytes!r} must be positive")
@@ -76,9 +85,32 @@ def centrifugo_config(
             "without_namespace": {"proxy_enabled": True},
         },
     }
-    if namespaces:
-        config["channel"] = {"namespaces": [{"name": name} for name in namespaces]}
+    declared = [channel_namespace(c) for c in channels]
+    if declared and not subscribe_endpoint:
+        raise ValueError("channels need subscribe_endpoint: the URL of the service's subscribe proxy")
+    if namespaces or declared:
+        config["channel"] = {"namespaces": [{"name": name} for name in namespaces] + declared}
+    if declared:
+        config["channel"]["proxy"] = {
+            "subscribe": {
+                "endpoint": subscribe_endpoint,
+                "timeout": subscribe_timeout,
+                "http": {"static_headers": {secret_header: proxy_secret}},
+            }
+        }
     return config
+
+
+def channel_namespace(channel: Any) -> dict[str, Any]:
+    """The Centrifugo namespace of one declared channel: subscribe proxy, history and recovery."""
+    namespace: dict[str, Any] = {"name": channel.name, "subscribe_proxy_enabled": True}
+    history = channel.history
+    if history is not None:
+        namespace["history_size"] = history.size
+        namespace["history_ttl"] = f"{history.ttl}s"
+        if history.recover:
+            namespace["force_recovery"] = True
+    return namespace
 
 
 def make_token(secret: str, user: str, ttl_seconds: int = 3600, *, now: int | None = None) -> str:

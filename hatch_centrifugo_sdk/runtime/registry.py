@@ -169,6 +169,7 @@ class Registry:
         self._sorted: tuple[Handler, ...] | None = None
         self.revision = 0  # bumped on every change, so users can cache what they derive
         self._collected: list[HandlerDefinitionError] | None = None
+        self._channels: dict[str, Any] = {}  # name → runtime.channels.Channel (declared by channel())
 
     def __iter__(self) -> Iterator[Handler]:
         return iter(self.handlers())
@@ -194,6 +195,32 @@ class Registry:
 
     def clear(self) -> None:
         self._handlers.clear()
+        self._channels.clear()
+        self._changed()
+
+    def channels(self) -> tuple[Any, ...]:
+        """All declared channels sorted by name."""
+        return tuple(self._channels[name] for name in sorted(self._channels))
+
+    def add_channel(self, channel: Any) -> None:
+        """Register a ``runtime.channels.Channel``; its name may be neither a method's nor another channel's."""
+        subject = f"channel {channel.pattern!r}"
+        existing = self._channels.get(channel.name)
+        if existing is not None and existing.location != channel.location:
+            raise HandlerDefinitionError(
+                channel.location, subject,
+                f"channel name {channel.name!r} is already declared by {existing.pattern!r} at {existing.location}",
+                "give one of the two channels another namespace (the part before ':')",
+            )
+        handler = self._handlers.get(channel.name)
+        if handler is not None:
+            raise HandlerDefinitionError(
+                channel.location, subject,
+                f"channel name {channel.name!r} is the name of the method of {handler.func.__qualname__!r} at "
+                f"{handler.location}, and the SDKs name both after it",
+                "give the channel another namespace (the part before ':'), e.g. 'todos.events'",
+            )
+        self._channels[channel.name] = channel
         self._changed()
 
     def add(self, handler: Handler) -> None:
@@ -205,6 +232,15 @@ class Registry:
                 f"method name {handler.method!r} is already registered by "
                 f"{existing.func.__qualname__!r} at {existing.location}",
                 "give one of the two handlers another method name",
+            )
+        clash = self._channels.get(handler.method)
+        if clash is not None:
+            raise HandlerDefinitionError(
+                handler.location,
+                f"handler {handler.func.__qualname__!r} ({handler.method!r})",
+                f"method name {handler.method!r} is the name of channel {clash.pattern!r} at {clash.location}, "
+                "and the SDKs name both after it",
+                "give the method or the channel another name",
             )
         self._handlers[handler.method] = handler
         self._changed()

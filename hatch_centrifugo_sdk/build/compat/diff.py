@@ -17,6 +17,7 @@ from ...ir.model import (
     NO_DEFAULT,
     Api,
     Array,
+    Channel,
     EnumModel,
     Field,
     Literal,
@@ -93,6 +94,43 @@ class _Differ:
                 self.add("method-added", path, "added")
             else:
                 self.method(old[name], new[name], path)
+        old_channels = {c.name: c for c in self.old.channels}
+        new_channels = {c.name: c for c in self.new.channels}
+        for name in sorted(old_channels.keys() | new_channels.keys()):
+            path = f"channel {name}"
+            if name not in new_channels:
+                self.add("channel-removed", path, "removed; old clients that subscribe to it are refused")
+            elif name not in old_channels:
+                self.add("channel-added", path, "added")
+            else:
+                self.channel(old_channels[name], new_channels[name], path)
+
+    def channel(self, old: Channel, new: Channel, path: str) -> None:
+        if old.pattern != new.pattern:
+            self.add(
+                "channel-pattern-changed", path,
+                f"pattern {_code(old.pattern)} is now {_code(new.pattern)}; old clients subscribe to other channels",
+            )
+        strict_old, strict_new = _ACCESS_RANK.get(old.access, 3), _ACCESS_RANK.get(new.access, 3)
+        if (old.access, old.user_param) != (new.access, new.user_param):
+            if strict_new > strict_old or strict_new == strict_old:
+                self.add(
+                    "channel-access-narrowed", path,
+                    f"who may subscribe changed from {old.access!r} to {new.access!r}; old subscribers may be refused",
+                )
+            else:
+                self.add("channel-access-widened", path, f"who may subscribe changed from {old.access!r} to {new.access!r}")
+        old_recover = bool(old.history and old.history.recover)
+        new_recover = bool(new.history and new.history.recover)
+        if old_recover and not new_recover:
+            self.add("channel-recovery-dropped", path, "no longer recovers missed events; old clients rely on it")
+        elif new_recover and not old_recover:
+            self.add("channel-recovery-added", path, "now recovers the events a reconnecting subscriber missed")
+        elif old.history != new.history:
+            self.add("channel-history-changed", path, "history size or lifetime changed")
+        if old.description != new.description:
+            self.add("description-changed", path, "description changed")
+        self.type(old.event, new.event, "result", f"{path} event")
 
     def method(self, old: Method, new: Method, path: str) -> None:
         if new.requires_auth and not old.requires_auth:
@@ -260,6 +298,10 @@ class _Differ:
             self.add("result-type-widened", path, f"{change}: may hold values old clients cannot read")
         else:
             self.add("result-type-narrowed", path, f"{change}: holds fewer kinds of value")
+
+
+# Who may subscribe, from the most to the least permissive; "custom" is the service's own rule.
+_ACCESS_RANK = {"public": 0, "authenticated": 1, "user": 2, "custom": 2}
 
 
 def _rule(direction: Direction, rule: str) -> str:

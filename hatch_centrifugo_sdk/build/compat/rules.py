@@ -53,6 +53,15 @@ RULES: dict[str, Kind] = {
     # could fall back to: it cannot read the value at all.
     "result-variant-added": "breaking",
     "result-variant-removed": "additive",
+    # Channels carry data to clients as results do: their events are judged in the "result" direction.
+    "channel-removed": "breaking",
+    "channel-added": "additive",
+    "channel-pattern-changed": "breaking",
+    "channel-access-narrowed": "breaking",
+    "channel-access-widened": "none",
+    "channel-recovery-dropped": "breaking",
+    "channel-recovery-added": "additive",
+    "channel-history-changed": "none",
     "default-changed": "none",
     "description-changed": "none",
 }

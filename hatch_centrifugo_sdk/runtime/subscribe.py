@@ -1,0 +1,145 @@
+"""Centrifugo's subscribe proxy: who may subscribe to a declared channel.
+
+Centrifugo refuses every subscription by default; the generated config turns on its
+subscribe proxy for each declared channel's namespace, so every subscription is a POST of
+``{"client", "transport", "protocol", "encoding", "user", "channel"}`` here, answered with
+``{"result": {}}`` (allowed) or ``{"error": {...}}`` (refused, reaches the client as that error).
+
+A sibling of the RPC endpoint rather than a route inside it: Centrifugo calls each proxy at its
+own endpoint with its own request shape, and the two share only the secret.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+from typing import Any
+
+from .asgi import INSECURE_ENV, SECRET_ENV, Receive, Scope, Send
+from .channels import Channel
+from .connection import Connection
+from .dispatch import PROXY_SECRET_HEADER
+from .registry import Registry, default_registry
+
+logger = logging.getLogger("hatch_centrifugo_sdk.subscribe")
+
+# Answered to a refused subscription; in Centrifugo's application range (400..1999).
+UNAUTHENTICATED = 401  # the channel needs a user and the connection is anonymous
+FORBIDDEN = 403  # the connection's user may not subscribe to this channel
+UNKNOWN_CHANNEL = 404  # no declared channel has this name
+INTERNAL = 500  # the channel's own check failed; details in the service's log
+MAX_BODY = 64 * 1024  # a subscribe request is a few hundred bytes
+
+
+class SubscribeProxy:
+    """The framework-free core: a request body in, a JSON answer out."""
+
+    def __init__(
+        self, registry: Registry = default_registry, *, proxy_secret: str | None,
+        allow_insecure: bool = False, secret_header: str = PROXY_SECRET_HEADER,
+    ) -> None:
+        if proxy_secret is None and not allow_insecure:
+            raise ValueError(
+                f"no proxy secret: pass proxy_secret (or set {SECRET_ENV}); allow_insecure=True "
+                f"({INSECURE_ENV}=1) runs without one, for local development only"
+            )
+        if proxy_secret == "":
+            raise ValueError("proxy_secret is empty: use a long random value")
+        self.registry = registry
+        self._secret = proxy_secret.encode() if proxy_secret else None
+        self.secret_header = secret_header
+
+    def secret_matches(self, given: bytes | None) -> bool:
+        if self._secret is None:
+            return True
+        return given is not None and hmac.compare_digest(given, self._secret)
+
+    def find(self, channel: str) -> Channel[Any] | None:
+        namespace = channel.partition(":")[0]
+        found = {c.name: c for c in self.registry.channels()}.get(namespace)
+        return found if isinstance(found, Channel) else None
+
+    async def handle(self, body: bytes) -> bytes:
+        try:
+            request = json.loads(body)
+            name, user, client = request["channel"], request.get("user") or "", request.get("client") or ""
+            if not isinstance(name, str) or not isinstance(user, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return _error(400, "not a subscribe proxy request")
+        declared = self.find(name)
+        params = declared.match(name) if declared is not None else None
+        if declared is None or params is None:
+            return _error(UNKNOWN_CHANNEL, "unknown channel")
+        conn = Connection(user_id=user or None, client_id=client, transport=str(request.get("transport", "websocket")))
+        if declared.access != "public" and conn.user_id is None:
+            return _error(UNAUTHENTICATED, "channel needs an authenticated user")
+        try:
+            allowed = await declared.authorized(conn, params)
+        except Exception:
+            logger.exception("subscribe check of channel %r failed for user %r", declared.pattern, user)
+            return _error(INTERNAL, "internal error", temporary=True)
+        return b'{"result":{}}' if allowed else _error(FORBIDDEN, "permission denied")
+
+
+def _error(code: int, message: str, *, temporary: bool = False) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message, "temporary": temporary}}).encode()
+
+
+class SubscribeProxyApp:
+    """ASGI app answering Centrifugo's subscribe proxy POSTs for the channels of ``registry``.
+
+    Starlette: ``Route("/centrifugo/subscribe", SubscribeProxyApp.from_env(), methods=["POST"])``.
+    """
+
+    def __init__(self, registry: Registry = default_registry, **options: Any) -> None:
+        self.proxy = SubscribeProxy(registry, **options)
+        self._secret_name = self.proxy.secret_header.lower().encode("latin-1")
+
+    @classmethod
+    def from_env(cls, registry: Registry = default_registry, **options: Any) -> SubscribeProxyApp:
+        """Secret from ``CENTRIFUGO_PROXY_SECRET`` (the RPC endpoint's); ``CENTRIFUGO_PROXY_INSECURE=1`` allows none."""
+        return cls(
+            registry, proxy_secret=os.environ.get(SECRET_ENV) or None,
+            allow_insecure=os.environ.get(INSECURE_ENV) == "1", **options,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        if scope["method"] != "POST":
+            await _respond(send, 405, b'{"detail":"method not allowed"}')
+            return
+        secret = next((v for k, v in scope["headers"] if k == self._secret_name), None)
+        if not self.proxy.secret_matches(secret):
+            logger.warning("refused a subscribe proxy request without the right %s header", self.proxy.secret_header)
+            await _respond(send, 403, b'{"detail":"forbidden"}')
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                await _respond(send, 413, b'{"detail":"request too large"}')
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await _respond(send, 200, await self.proxy.handle(b"".join(chunks)))
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
