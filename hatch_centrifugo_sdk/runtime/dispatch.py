@@ -36,6 +36,8 @@ from .idempotency import IDEMPOTENCY_KEY, MAX_KEY_CHARS, InProcessOutcomes, Outc
 from .limits import DEFAULT_MAX_PARAMS_BYTES, proxy_body_limit
 from .registry import Handler, Registry, default_registry
 
+REDIS_URL_ENV = "RPC_IDEMPOTENCY_REDIS_URL"  # also in redis_outcomes, which needs the [redis] extra
+
 PROXY_SECRET_HEADER = "X-Centrifugo-Proxy-Secret"
 SECRET_ENV = "CENTRIFUGO_PROXY_SECRET"
 INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
@@ -163,9 +165,17 @@ class Dispatcher:
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
-        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev)."""
+        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev).
+
+        ``RPC_IDEMPOTENCY_REDIS_URL`` keeps the outcomes of keyed calls in that Redis (the
+        ``[redis]`` extra) instead of the process's memory.
+        """
         options.setdefault("proxy_secret", os.environ.get(SECRET_ENV) or None)
         options.setdefault("allow_insecure", os.environ.get(INSECURE_ENV) == "1")
+        if "outcomes" not in options and os.environ.get(REDIS_URL_ENV):
+            from .redis_outcomes import RedisOutcomes
+
+            options["outcomes"] = RedisOutcomes.from_env()
         return cls(registry, **options)
 
     def refusal(self, http_method: str, secret: bytes | None, content_length: bytes | str | None = None) -> Reply | None:
@@ -240,7 +250,7 @@ class Dispatcher:
         handler, conn, params = parsed  # type: ignore[misc]
         return await self._call(handler, conn, params)
 
-    def _parse(self, body: bytes) -> Reply | tuple[Handler, Connection, BaseModel]:
+    def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
             request = self._validator().validate_json(body)
         except ValidationError as exc:
@@ -254,6 +264,7 @@ class Dispatcher:
             transport=request.transport,
             protocol=request.protocol,
             meta=request.meta,
+            idempotency_key=key,
         )
         return handler, conn, request.data
 
@@ -272,7 +283,7 @@ class Dispatcher:
                 if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
                     return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
                 body = _json(request)
-        parsed = self._parse(body)
+        parsed = self._parse(body, key)
         if type(parsed) is Reply:
             return parsed
         handler, conn, params = parsed  # type: ignore[misc]
@@ -285,6 +296,9 @@ class Dispatcher:
             stored = await outcomes.begin(scope, wait=timeout)
         except StillRunning:
             return _error("HANDLER_TIMEOUT", f"a call of {handler.method!r} with this idempotency key is still running")
+        except Exception:
+            logger.exception("idempotency store failed before %r ran (answered a temporary 500)", handler.method)
+            return _error("INTERNAL_ERROR", "internal error")
         if stored is not None:
             return Reply(200, stored)
         reply = None
@@ -292,7 +306,10 @@ class Dispatcher:
             reply = await self._call(handler, conn, params)
         finally:
             # A temporary failure is forgotten: its retry runs the handler again.
-            await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+            try:
+                await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+            except Exception:
+                logger.exception("idempotency store failed to keep the outcome of %r (a retry runs it again)", handler.method)
         return reply
 
     def _validator(self) -> TypeAdapter[Any]:
