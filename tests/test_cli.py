@@ -159,7 +159,7 @@ def test_generate_writes_only_the_asked_languages(generated: Path) -> None:
     assert sorted(p.name for p in generated.iterdir()) == ["go", "python"]
     python = snapshot(generated / "python")
     assert "sample_service_sdk/models.py" in python and "pyproject.toml" in python
-    assert b'SDK_VERSION = "1.2.0"' in python["sample_service_sdk/_version.py"]
+    assert b'SDK_VERSION = "1.3.0"' in python["sample_service_sdk/_version.py"]
     go = snapshot(generated / "go")
     assert go["go.mod"].startswith(b"module example.com/sample/servicesdk\n")
     assert not list(generated.rglob("*.whl")) and not list(generated.rglob("*.tgz"))

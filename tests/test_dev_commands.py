@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from centrifuge import Client
+from centrifuge import Client, PublicationContext, SubscriptionEventHandler
 
 from stack import REPO, centrifugo_binary, free_ports, port_open
 
@@ -49,7 +49,8 @@ def test_dev_runs_centrifugo_and_the_app_until_interrupted(tmp_path: Path) -> No
     process = subprocess.Popen(
         [sys.executable, "-m", "hatch_centrifugo_sdk", "dev", "sample_service.app:app",
          "--app-dir", str(REPO / "sample_service" / "src"), "--centrifugo", str(centrifugo_binary()),
-         "--port", str(port), "--app-port", str(app_port), "--workdir", str(workdir), "--user", "carol"],
+         "--port", str(port), "--app-port", str(app_port), "--workdir", str(workdir), "--user", "carol",
+         "--project", str(REPO / "sample_service")],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -60,16 +61,28 @@ def test_dev_runs_centrifugo_and_the_app_until_interrupted(tmp_path: Path) -> No
             time.sleep(0.1)
         given = json.loads((workdir / "tokens.json").read_text())
 
-        async def call() -> object:
+        async def call() -> tuple[object, object]:
             client = Client(given["url"], token=given["tokens"]["carol"])
+            published: asyncio.Queue[object] = asyncio.Queue()
+
+            class Feed(SubscriptionEventHandler):  # type: ignore[misc]
+                async def on_publication(self, ctx: PublicationContext) -> None:
+                    await published.put(ctx.pub.data)
+
+            # The project's channels: subscribed through the app's subscribe proxy, published by its handlers.
+            feed = client.new_subscription("tasks.feed:all", events=Feed())
             await client.connect()
             try:
+                await feed.subscribe()
                 reply = await client.rpc("tasks.get_stats", {"user_id": "carol"})
-                return reply.data  # centrifuge-python decodes the JSON reply
+                created = await client.rpc("tasks.create", {"user_id": "carol", "title": "t"})
+                return reply.data, (created.data, await asyncio.wait_for(published.get(), 10))
             finally:
                 await client.disconnect()
 
-        assert asyncio.run(call()) == {"total": 0, "completed": 0, "pending": 0, "user_id": "carol"}
+        stats, (created, event) = asyncio.run(call())
+        assert stats == {"total": 0, "completed": 0, "pending": 0, "user_id": "carol"}
+        assert event == created
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)

@@ -22,8 +22,8 @@ def test_hatch_build_clean_keeps_the_services_artifacts(sample: Path, isolated_e
         result = run_build(sample, "hatch build", env)
         assert result.returncode == 0, result.stderr
         assert sorted(p.name for p in (sample / "dist").iterdir()) == [
-            "sample_service-1.2.0-py3-none-any.whl",
-            "sample_service-1.2.0.tar.gz",
+            "sample_service-1.3.0-py3-none-any.whl",
+            "sample_service-1.3.0.tar.gz",
             "sdk",
         ]
         assert len(sdk_digests(sample / "dist")) == 6  # three SDKs, api.json, asyncapi.json, the manifest
@@ -65,7 +65,7 @@ def test_unchanged_rebuild_reuses_the_artifacts(sample: Path, isolated_env: dict
 
 def test_a_damaged_artifact_is_not_reused(sample: Path, isolated_env: dict[str, str]) -> None:
     assert run_build(sample, "hatch build", isolated_env).returncode == 0
-    tarball = sample / "dist" / "sdk" / "sample-service-sdk-1.2.0.tgz"
+    tarball = sample / "dist" / "sdk" / "sample-service-sdk-1.3.0.tgz"
     good = tarball.read_bytes()
     tarball.write_bytes(b"damaged")
     result = run_build(sample, "hatch build", isolated_env)
@@ -81,7 +81,7 @@ def test_pip_builds_make_no_sdks(sample: Path, isolated_env: dict[str, str], tmp
         env=isolated_env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [p.name for p in wheels.iterdir()] == ["sample_service-1.2.0-py3-none-any.whl"]
+    assert [p.name for p in wheels.iterdir()] == ["sample_service-1.3.0-py3-none-any.whl"]
     assert "built by pip, SDKs not generated" in result.stdout + result.stderr
     assert not (sample / "dist").exists()
 

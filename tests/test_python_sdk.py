@@ -241,7 +241,7 @@ def test_wheel_holds_the_package_and_nothing_else(wheels: dict[str, Path]) -> No
         sources = {n: wheel.read(n).decode() for n in names if n.endswith(".py")}
     assert wheels["kitchen"].name == "kitchen_sink_sdk-0.3.0-py3-none-any.whl"
     assert names == sorted(
-        [f"kitchen_sink_sdk/{m}" for m in ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py", "py.typed")]
+        [f"kitchen_sink_sdk/{m}" for m in ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py", "py.typed", "subscriptions.py")]
         + [f"kitchen_sink_sdk-0.3.0.dist-info/{m}" for m in ("METADATA", "RECORD", "WHEEL")]
     )
     requires = sorted(line for line in metadata.splitlines() if line.startswith("Requires-"))

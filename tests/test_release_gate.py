@@ -128,12 +128,12 @@ def test_sample_build_ships_the_changelog_and_refuses_a_breaking_change(
     assert result.returncode == 0, result.stderr
     sdk = sample / "dist" / "sdk"
     changelog = (sample / "SDK_CHANGELOG.md").read_text()
-    with zipfile.ZipFile(sdk / "sample_service_sdk-1.2.0-py3-none-any.whl") as wheel:
+    with zipfile.ZipFile(sdk / "sample_service_sdk-1.3.0-py3-none-any.whl") as wheel:
         assert wheel.read("sample_service_sdk/CHANGELOG.md").decode() == changelog
-    with tarfile.open(sdk / "sample-service-sdk-1.2.0.tgz") as tgz:
+    with tarfile.open(sdk / "sample-service-sdk-1.3.0.tgz") as tgz:
         assert tgz.extractfile("package/CHANGELOG.md").read().decode() == changelog  # type: ignore[union-attr]
         assert "CHANGELOG.md" in json.loads(tgz.extractfile("package/package.json").read())["files"]  # type: ignore[union-attr]
-    assert (sdk / "go-servicesdk-v1.2.0" / "CHANGELOG.md").read_text() == changelog
+    assert (sdk / "go-servicesdk-v1.3.0" / "CHANGELOG.md").read_text() == changelog
 
     # Removing a method without a major version bump fails the build, readably.
     todos = sample / "src" / "sample_service" / "handlers" / "todos.py"

@@ -62,23 +62,23 @@ def test_every_published_file_is_one_the_build_emits(built: Path) -> None:
     run = steps()
     service = shlex.split(run["Publish the service to PyPI"])[-2:]
     assert [Path(p).name for pattern in service for p in glob.glob(pattern, root_dir=built)] == [
-        "sample_service-1.2.0-py3-none-any.whl",
-        "sample_service-1.2.0.tar.gz",
+        "sample_service-1.3.0-py3-none-any.whl",
+        "sample_service-1.3.0.tar.gz",
     ]
     for step, expected in (
-        ("Publish the Python SDK to PyPI", "dist/sdk/sample_service_sdk-1.2.0-py3-none-any.whl"),
-        ("Publish the npm package", "dist/sdk/sample-service-sdk-1.2.0.tgz"),
+        ("Publish the Python SDK to PyPI", "dist/sdk/sample_service_sdk-1.3.0-py3-none-any.whl"),
+        ("Publish the npm package", "dist/sdk/sample-service-sdk-1.3.0.tgz"),
     ):
         target = shlex.split(resolve(run[step], built))[-1]
         assert target == expected and (built / target).is_file()
     go = resolve(run["Publish the Go module (a commit and tag in the SDK's repository)"], built)
-    assert 'dir="dist/sdk/go-servicesdk-v1.2.0"' in go and (built / "dist/sdk/go-servicesdk-v1.2.0/go.mod").is_file()
-    assert 'version="v1.2.0"' in go
+    assert 'dir="dist/sdk/go-servicesdk-v1.3.0"' in go and (built / "dist/sdk/go-servicesdk-v1.3.0/go.mod").is_file()
+    assert 'version="v1.3.0"' in go
 
 
 def test_the_tag_check_compares_with_the_built_version(built: Path) -> None:
     check = resolve(steps()["Check that the tag is the version that was built"], built)
-    assert check == 'test "1.2.0" = "${GITHUB_REF_NAME#v}"'
+    assert check == 'test "1.3.0" = "${GITHUB_REF_NAME#v}"'
 
 
 def test_the_go_step_replaces_the_sdk_repository_but_keeps_its_git_and_licence(built: Path, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def sample(tmp_path: Path) -> Path:
     project = copy_sample(tmp_path / "sample_service")
     (project / "dist").mkdir()
     (project / "dist" / "sample_service-1.1.0-py3-none-any.whl").write_bytes(b"an older release")
-    (project / "dist" / "sample_service-1.2.0.tar.gz").write_bytes(b"the sdist")
+    (project / "dist" / "sample_service-1.3.0.tar.gz").write_bytes(b"the sdist")
     return project
 
 
@@ -104,7 +104,7 @@ def test_tilde_and_empty_folders_are_accepted(sample: Path, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     complete_output(tmp_path / "home" / "sdks")
     assert sorted(p.name for p in (sample / "dist").iterdir()) == [
-        "sample_service-1.1.0-py3-none-any.whl", "sample_service-1.2.0-py3-none-any.whl", "sample_service-1.2.0.tar.gz",
+        "sample_service-1.1.0-py3-none-any.whl", "sample_service-1.3.0-py3-none-any.whl", "sample_service-1.3.0.tar.gz",
     ]
 
 
@@ -114,7 +114,7 @@ def test_the_output_folder_has_the_modes_the_umask_gives(sample: Path) -> None:
     assert hatchling_build(sample).returncode == 0
     sdk = sample / "dist" / "sdk"
     assert stat.S_IMODE(sdk.stat().st_mode) == 0o777 & ~umask
-    assert stat.S_IMODE((sdk / "go-servicesdk-v1.2.0").stat().st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE((sdk / "go-servicesdk-v1.3.0").stat().st_mode) == 0o777 & ~umask
 
 
 def test_clean_removes_stale_folders_and_refuses_a_bad_output(sample: Path, tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_clean_removes_stale_folders_and_refuses_a_bad_output(sample: Path, tmp_
     result = hatchling_build(sample, "--clean-only")
     assert result.returncode == 0, result.stderr
     # (hatchling's own wheel clean deletes every wheel there)
-    assert sorted(p.name for p in (sample / "dist").iterdir()) == ["sample_service-1.2.0.tar.gz"]
+    assert sorted(p.name for p in (sample / "dist").iterdir()) == ["sample_service-1.3.0.tar.gz"]
     set_output(sample, "..")
     before = snapshot(tmp_path)
     assert "contains the project" in the_line(hatchling_build(sample, "--clean-only"), f"{KEY}: ")
@@ -222,8 +222,8 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_output(sample: Path) -> 
     assert stale(dist) == []  # ... which the next build removed
     complete_output(dist / "sdk")
     assert sorted(p.name for p in dist.iterdir()) == [
-        "sample_service-1.1.0-py3-none-any.whl", "sample_service-1.2.0-py3-none-any.whl",
-        "sample_service-1.2.0.tar.gz", "sdk",
+        "sample_service-1.1.0-py3-none-any.whl", "sample_service-1.3.0-py3-none-any.whl",
+        "sample_service-1.3.0.tar.gz", "sdk",
     ]
 
 

@@ -12,9 +12,9 @@ import pytest
 from builds import FRONT_ENDS, copy_sample, run_build, sdk_digests
 
 EXPECTED = {
-    "python": "sample_service_sdk-1.2.0-py3-none-any.whl",
-    "typescript": "sample-service-sdk-1.2.0.tgz",
-    "go": "go-servicesdk-v1.2.0",
+    "python": "sample_service_sdk-1.3.0-py3-none-any.whl",
+    "typescript": "sample-service-sdk-1.3.0.tgz",
+    "go": "go-servicesdk-v1.3.0",
 }
 
 
@@ -38,20 +38,20 @@ def test_hatch_build_emits_three_artifacts_and_manifest(builds: dict[str, Path])
     )
     # The SDKs never sit at the top of dist/, where `hatch publish` would upload them.
     assert sorted(p.name for p in dist.iterdir()) == [
-        "sample_service-1.2.0-py3-none-any.whl",
-        "sample_service-1.2.0.tar.gz",
+        "sample_service-1.3.0-py3-none-any.whl",
+        "sample_service-1.3.0.tar.gz",
         "sdk",
     ]
     manifest = json.loads((sdk / "sdk-manifest.json").read_text())
     api = json.loads((sdk / "api.json").read_text())
-    assert manifest["service"] == {"name": "sample-service", "version": "1.2.0"}
+    assert manifest["service"] == {"name": "sample-service", "version": "1.3.0"}
     assert manifest["api_hash"] == api["api_hash"]
     by_language = {a["language"]: a for a in manifest["artifacts"]}
     assert {k: v["path"] for k, v in by_language.items()} == EXPECTED
     assert by_language["python"]["package"] == "sample-service-sdk"
     assert by_language["typescript"]["package"] == "@sample/service-sdk"
     assert by_language["go"]["package"] == "example.com/sample/servicesdk"
-    assert {a["version"] for a in manifest["artifacts"]} == {"1.2.0"}
+    assert {a["version"] for a in manifest["artifacts"]} == {"1.3.0"}
     for artifact in manifest["artifacts"]:
         path = sdk / artifact["path"]
         if path.is_file():

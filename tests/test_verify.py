@@ -103,6 +103,6 @@ def test_the_build_says_what_it_verifies_at_the_default_verbosity(tmp_path: Path
            "lock": False, "changelog": False, "go": {"module": "example.com/sample/servicesdk"}}
     config = parse_config(raw, project_name="sample-service", prefix="hook")
     said: list[str] = []
-    generate(Project(sample, "sample-service", "1.2.0"), config, tmp_path / "sdk", info=said.append)
+    generate(Project(sample, "sample-service", "1.3.0"), config, tmp_path / "sdk", info=said.append)
     assert said[0] == "verifying the go SDK (gofmt -l, go vet, go build)", said
     assert said[1].startswith("go SDK verified in "), said

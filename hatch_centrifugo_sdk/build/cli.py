@@ -134,10 +134,23 @@ def dev(args: argparse.Namespace) -> int:
             max_params_bytes=_max_params_bytes(args),
             namespaces=args.namespace or (),
             users=args.user or ("alice", "bob"),
+            channels=_project_channels(args),
+            subscribe_path=args.subscribe_path,
         )
     except devserver.DevServerError as exc:
         raise CliError(str(exc)) from None
     return 0
+
+
+def _project_channels(args: argparse.Namespace) -> tuple[Any, ...]:
+    """The channels the project's handler modules declare (none without a project): Centrifugo needs their namespaces."""
+    from .pipeline import Project, load_api
+
+    if not (args.project / "pyproject.toml").is_file():
+        return ()
+    root = args.project.resolve()
+    metadata, config = read_project(root)
+    return load_api(Project(root, metadata.name, metadata.version), config).channels
 
 
 def _max_params_bytes(args: argparse.Namespace) -> int:
@@ -279,6 +292,8 @@ def _parser() -> argparse.ArgumentParser:
     dev_cmd.add_argument("--app-port", type=int, default=9000, help="the service's port (default: 9000)")
     dev_cmd.add_argument("--app-dir", type=Path, metavar="DIR", help="folder to import the app from (e.g. src)")
     dev_cmd.add_argument("--rpc-path", default="/centrifugo/rpc", help="the endpoint's path (default: /centrifugo/rpc)")
+    dev_cmd.add_argument("--subscribe-path", default="/centrifugo/subscribe",
+                         help="the subscribe proxy's path, for the project's channels (default: /centrifugo/subscribe)")
     dev_cmd.add_argument("--centrifugo", metavar="PATH", help="the Centrifugo v6 binary (default: $CENTRIFUGO_BIN or PATH)")
     dev_cmd.add_argument("--user", action="append", metavar="ID", help="print a token for this user (default: alice, bob)")
     dev_cmd.add_argument("--workdir", type=Path, default=Path(".centrifugo-dev"), metavar="DIR",

@@ -1,8 +1,9 @@
 """``python -m hatch_centrifugo_sdk dev``: Centrifugo and the service's ASGI app, for local development.
 
 Both run as child processes on loopback until Ctrl-C; the service gets the proxy secret in
-``CENTRIFUGO_PROXY_SECRET`` (what ``RpcProxyApp.from_env`` reads) and Centrifugo a config from
-:func:`centrifugo_config`. Tokens for the given users go to ``<workdir>/tokens.json``.
+``CENTRIFUGO_PROXY_SECRET`` (what ``RpcProxyApp.from_env`` reads), Centrifugo's server API in
+``CENTRIFUGO_API_URL`` and ``CENTRIFUGO_API_KEY`` (what publishing reads), and Centrifugo a config
+from :func:`centrifugo_config` with the project's channels subscribed through the service. Tokens for the given users go to ``<workdir>/tokens.json``.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def run(
     namespaces: Sequence[str] = (),
     users: Sequence[str] = ("alice", "bob"),
     env: dict[str, str] | None = None,
+    channels: Sequence[Any] = (),
+    subscribe_path: str = "/centrifugo/subscribe",
 ) -> None:
     """Run both until SIGINT/SIGTERM; print the WebSocket URL and a token per user."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -102,13 +105,18 @@ def run(
         port=port, address=LOOPBACK, proxy_endpoint=f"http://{LOOPBACK}:{app_port}{rpc_path}",
         proxy_secret=proxy_secret, token_secret=token_secret, api_key=api_key,
         allowed_origins=allowed_origins, max_params_bytes=max_params_bytes, namespaces=namespaces,
+        channels=channels,
+        subscribe_endpoint=f"http://{LOOPBACK}:{app_port}{subscribe_path}" if channels else None,
     )
     config_path = workdir / "centrifugo.json"
     config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     uvicorn = [sys.executable, "-m", "uvicorn", app, "--host", LOOPBACK, "--port", str(app_port)]
     if app_dir is not None:
         uvicorn += ["--app-dir", str(app_dir)]
-    service_env = {**os.environ, **(env or {}), "CENTRIFUGO_PROXY_SECRET": proxy_secret}
+    service_env = {
+        **os.environ, **(env or {}), "CENTRIFUGO_PROXY_SECRET": proxy_secret,
+        "CENTRIFUGO_API_URL": f"http://{LOOPBACK}:{port}/api", "CENTRIFUGO_API_KEY": api_key,
+    }
     with contextlib.ExitStack() as stack:
         stack.enter_context(_process("the service (uvicorn)", uvicorn, workdir / "service.log", lambda: _port_open(app_port), service_env))
         stack.enter_context(_process(

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,18 +60,28 @@ def test_every_handler_is_registered_with_its_auth_rule() -> None:
     assert handlers["tasks.create"].doc.startswith("Create a new task.\n\nCreates a task for the specified user")
 
 
-def test_importing_the_handlers_leaves_the_disk_alone_until_the_first_query(tmp_path: Path) -> None:
+def test_importing_the_handlers_leaves_the_disk_alone_until_the_first_query(tmp_path: Path, publisher: Any) -> None:
     # The build hook imports these modules; a build must not create a database.
+    publishing = publisher.publisher
     script = (
         "import asyncio, os\n"
         "from hatch_centrifugo_sdk import Connection\n"
         "from sample_service.handlers import tasks, todos\n"
+        + (
+            "from hatch_centrifugo_sdk.channels import configure_publisher\n"
+            "class Dropped:\n    async def publish(self, *args, **params): pass\n"
+            "configure_publisher(Dropped())\n"  # no Centrifugo here: this test is about the disk
+            if hasattr(publisher, "published") else ""  # the recording double: no Centrifugo
+        ) +
         "assert os.listdir('.') == [], os.listdir('.')\n"
         "conn = Connection(user_id='u1', client_id='c1')\n"
         "asyncio.run(todos.create_todo(conn, todos.CreateTodoParams(title='t')))\n"
         "print(sorted(os.listdir('.')))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(SRC), storage.DB_ENV: "chosen.sqlite3"}
+    env = {
+        **os.environ, "PYTHONPATH": str(SRC), storage.DB_ENV: "chosen.sqlite3",
+        "CENTRIFUGO_API_URL": publishing.api_url, "CENTRIFUGO_API_KEY": publishing.api_key,
+    }
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "['chosen.sqlite3']"
@@ -122,6 +133,12 @@ async def test_create_task_starts_pending_and_can_be_fetched(db: storage.Databas
     assert datetime.fromisoformat(wire["created_at"]) == created.created_at
 
 
+async def test_created_tasks_are_published_on_the_shared_feed(db: storage.Database, publisher: Any) -> None:
+    before = len(publisher.events("tasks.feed:all"))
+    task = await create_task(None, CreateTaskParams(user_id="u1", title="write report"))
+    assert publisher.events("tasks.feed:all")[before:] == [task.model_dump(mode="json")]
+
+
 async def test_get_missing_task_raises_not_found(db: storage.Database) -> None:
     with pytest.raises(ValueError, match=r"^Task 999 not found$"):
         await get_task(None, GetTaskParams(task_id=999))
@@ -163,6 +180,21 @@ async def test_update_changes_only_the_given_fields(db: storage.Database) -> Non
     assert (renamed.title, renamed.completed) == ("Buy oat milk", True)
     assert renamed.created_at == todo.created_at
     assert (await list_todos(ALICE, ListTodosParams())).todos == [renamed]
+
+
+async def test_each_change_is_published_on_the_users_channel(db: storage.Database, publisher: Any) -> None:
+    alice = Connection(user_id=f"alice-{os.urandom(4).hex()}", client_id="c")  # a fresh channel
+    channel = f"todos.events:{alice.user_id}"
+    todo = (await create_todo(alice, CreateTodoParams(title="Buy milk"))).todo
+    done = (await update_todo(alice, UpdateTodoParams(id=todo.id, completed=True))).todo
+    await delete_todo(alice, DeleteTodoParams(id=todo.id))
+    await delete_todo(alice, DeleteTodoParams(id=todo.id))  # already gone: nothing changed, nothing published
+    assert publisher.events(channel) == [
+        {"type": "created", "todo": todo.model_dump()},
+        {"type": "updated", "todo": done.model_dump()},
+        {"type": "deleted", "id": todo.id},
+    ]
+    assert publisher.events(f"todos.events:bob-{os.urandom(4).hex()}") == []
 
 
 async def test_update_of_a_missing_todo_raises_not_found(db: storage.Database) -> None:

@@ -6,6 +6,7 @@ One stack serves every language's tests in a session; each test makes its own da
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -21,6 +22,7 @@ from stack import Stack, run_stack  # noqa: E402
 
 from hatch_centrifugo_sdk.build.pipeline import Artifact, Project, generate  # noqa: E402
 from hatch_centrifugo_sdk.build.config import PLUGIN_NAME, parse_config  # noqa: E402
+from hatch_centrifugo_sdk.ir.model import Channel, api_from_json  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +36,17 @@ def sample_sdks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("sample-dist") / "sdk"
     project = Project(SAMPLE, pyproject["project"]["name"], pyproject["project"]["version"])
     artifacts: list[Artifact] = generate(project, config, out)
-    return {a.language: out / a.path for a in artifacts}
+    return {"api.json": out / "api.json", **{a.language: out / a.path for a in artifacts}}
 
 
 @pytest.fixture(scope="session")
-def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def sample_channels(sample_sdks: dict[str, Path]) -> tuple[Channel, ...]:
+    """The sample's channels as its build describes them (api.json): what Centrifugo is configured with."""
+    return api_from_json(json.loads(sample_sdks["api.json"].read_text())).channels
+
+
+@pytest.fixture(scope="session")
+def sample_stack(tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Channel, ...]) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
     with run_stack(
         "sample_service.app:app",
@@ -46,5 +54,7 @@ def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         workdir=workdir,
         health_path="/health",
         env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
+        channels=sample_channels,
+        subscribe_path="/centrifugo/subscribe",  # the sample app's SubscribeProxyApp
     ) as stack:
         yield stack

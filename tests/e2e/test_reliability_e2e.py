@@ -18,7 +18,7 @@ from .conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Any, ...]) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("reliability-stack")
     with run_stack(
         "sample_service.app:app",
@@ -26,6 +26,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         workdir=workdir,
         health_path="/health",
         env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
+        channels=sample_channels,  # tasks.create publishes on tasks.feed
     ) as stack:
         yield stack
 

@@ -27,6 +27,8 @@ from centrifuge import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from stack import LOOPBACK, Stack, run_stack
 
+from hatch_centrifugo_sdk.ir.model import Channel
+
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "examples" / "web"
 SAMPLE = REPO / "sample_service"
@@ -86,7 +88,9 @@ def origins(built_page: Path) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def web_stack(origins: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def web_stack(
+    origins: tuple[str, str], tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Channel, ...]
+) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("web-stack")
     with run_stack(
         "sample_service.app:app",
@@ -95,6 +99,8 @@ def web_stack(origins: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
         health_path="/health",
         env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
         allowed_origins=[origins[0]],
+        channels=sample_channels,
+        subscribe_path="/centrifugo/subscribe",
     ) as stack:
         yield stack
 

@@ -19,6 +19,7 @@ from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
+    Channel,
     EnumModel,
     Field,
     Literal,
@@ -56,7 +57,7 @@ _SCALARS: ScalarTable[tuple[str, str]] = {
 }
 
 # The SDK module each template becomes, inside the import package.
-_MODULES = ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py")
+_MODULES = ("__init__.py", "_version.py", "api.py", "client.py", "errors.py", "models.py", "subscriptions.py")
 
 
 def render(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, str]:
@@ -125,6 +126,18 @@ class MethodView:
 
 
 @dataclass(frozen=True)
+class ChannelView:
+    name: str  # the APIClient member, named as a method would be
+    pattern: str
+    params: tuple[str, ...]
+    channel_expr: str  # a Python f-string building the Centrifugo channel from the parameters
+    event: str  # the event's annotation: a model, or a union of models
+    adapter: str  # the TypeAdapter's type (the union with its discriminator)
+    tag: str  # the tag field's literal, "None" without one
+    docstring: str
+
+
+@dataclass(frozen=True)
 class ErrorView:
     cls: str
     code: int
@@ -139,6 +152,7 @@ def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
     lenient = sorted(types.lenient_used)
     enums = [_enum_view(e) for e in api.enums]
     methods = [_method_view(m) for m in api.methods]
+    channels = [_channel_view(c, types) for c in api.channels]
     errors = [_error_view(e) for e in ERROR_CODES]
     errors_by_code = {e.code: e for e in errors}
     type_names = sorted([m.name for m in models] + [e.name for e in enums])
@@ -168,6 +182,7 @@ def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
         "models": models,
         "enums": enums,
         "methods": methods,
+        "channels": channels,
         "errors": errors,
         "timeout_error": errors_by_code[1],
         "closed_error": errors_by_code[2],
@@ -184,7 +199,10 @@ def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
         "stdlib_imports": types.stdlib_imports(),
         "utf8_bytes": "bytes" in _kinds_used(api),
         "lenient_enums": [(naming.python_type(e), _lenient_alias(e)) for e in lenient],
-        "api_types": sorted({m.params for m in methods} | {m.result for m in methods}),
+        "api_types": sorted(
+            {m.params for m in methods} | {m.result for m in methods}
+            | {naming.python_type(r.name) for c in api.channels for r in walk(c.event) if isinstance(r, Ref)}
+        ),
         "example_method": example,
         "example_call": _example_call(api, example, types) if example else "",
         "cell": _table_cell,
@@ -293,6 +311,24 @@ def _method_view(method: Method) -> MethodView:
         _docstring(method.description, "        "),
         method.description,
         method.requires_auth,
+    )
+
+
+def _channel_view(channel: Channel, types: _Types) -> ChannelView:
+    rest = channel.pattern.partition(":")[2]
+    for param in channel.params:  # fixed text is letters, digits and _ . - / | = @ +: safe in an f-string
+        rest = rest.replace("{" + param + "}", "{_subs.channel_param('" + param + "', " + param + ")}")
+    about = channel.description or f"Events of the channel {channel.pattern}."
+    discriminator = channel.event.discriminator if isinstance(channel.event, Union) else None
+    return ChannelView(
+        naming.python_method(channel.name),
+        channel.pattern,
+        channel.params,
+        ("f" if channel.params else "") + _py(f"{channel.name}:{rest}"),
+        types.doc(channel.event),
+        types.code(channel.event, lenient=True),
+        _py(discriminator) if discriminator else "None",
+        _docstring(f"{about}\n\nA typed subscription to {channel.pattern} (not yet subscribed).", "        "),
     )
 
 
@@ -463,6 +499,7 @@ def _received_models(api: Api) -> set[str]:
     """Models reachable from a method's result: what the SDK decodes from the service."""
     found: set[str] = set()
     stack = [m.result for m in api.methods]
+    stack += [r.name for c in api.channels for r in walk(c.event) if isinstance(r, Ref)]  # events are received too
     while stack:
         name = stack.pop()
         if name in found or not isinstance(api.lookup(name), ObjectModel):

@@ -9,6 +9,7 @@ templates show; the templates hold the layout.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from ....ir.kinds import ScalarTable, assert_never
 from ....ir.model import (
     Api,
     Array,
+    Channel,
     EnumModel,
     Field,
     Literal,
@@ -334,6 +336,45 @@ def example_object(api: Api, model: ObjectModel, seen: frozenset[str] = frozense
 # Everything the templates show ------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ChannelView:
+    name: str  # the APIClient method, named as a method would be
+    pattern: str
+    params: list[str]
+    channel_expr: str  # JavaScript building the Centrifugo channel from ``params``
+    event: str  # the event's TypeScript type
+    tags: str  # a JavaScript array of the known tag values, "null" when the event has no tag field
+    tag: str  # the tag field's name as a JavaScript string, "null" without one
+    doc: list[str]
+
+
+def _channel(api: Api, c: Channel) -> ChannelView:
+    parts: list[str] = []
+    for segment in re.split(r"(\{[a-z][a-z0-9_]*\})", c.pattern):
+        if segment.startswith("{") and segment[1:-1] in c.params:
+            parts.append(f"channelParam({js_literal(segment[1:-1])}, params[{js_literal(segment[1:-1])}])")
+        elif segment:
+            parts.append(js_literal(segment))
+    discriminator = c.event.discriminator if isinstance(c.event, Union) else None
+    tags = "null"
+    if discriminator is not None and isinstance(c.event, Union):
+        values: list[str] = []
+        for variant in c.event.variants:
+            model = api.lookup(variant.name) if isinstance(variant, Ref) else None
+            tag_field = next((f for f in model.fields if f.name == discriminator), None) if isinstance(model, ObjectModel) else None
+            if tag_field is not None and isinstance(tag_field.type, Literal):
+                values += [js_literal(v) for v in tag_field.type.values]
+        tags = "[" + ", ".join(values) + "]"
+    doc = doc_lines(c.description) + [""] * bool(c.description) + [
+        f"A typed subscription to `{c.pattern}` (not yet subscribed: call `subscribe()`).",
+        "Events this SDK does not know (a newer service's variants) go to `onUnknown`.",
+    ]
+    return ChannelView(
+        naming.ts_method(c.name), c.pattern, list(c.params), " + ".join(parts), type_expr(c.event), tags,
+        js_literal(discriminator) if discriminator else "null", doc,
+    )
+
+
 def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
@@ -344,7 +385,8 @@ def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
         "types": [(n, n) for n in type_values],
         "errors": [(n, n) for n in error_values],
         "index": [(n, f"errors.{n}") for n in error_values] + [(n, f"types.{n}") for n in type_values]
-        + [("CentrifugoRPCClient", "CentrifugoRPCClient"), ("APIClient", "APIClient")],
+        + [("CentrifugoRPCClient", "CentrifugoRPCClient"), ("APIClient", "APIClient")]
+        + [("TypedSubscription", "TypedSubscription")] * bool(api.channels),
     }
     example = None
     if api.methods:
@@ -380,6 +422,7 @@ def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
         "interfaces": [_interface(m) for m in api.models],
         "type_names": sorted({naming.ts_type(m.name) for m in api.models} | {e.name for e in enums}),
         "operations": operations,
+        "channels": [_channel(api, c) for c in api.channels],
         "example": example,
         "js": js_literal,
         "cell": one_line,

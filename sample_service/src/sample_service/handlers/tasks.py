@@ -14,6 +14,7 @@ from typing import List, Optional
 from pydantic import BaseModel, Field
 
 from hatch_centrifugo_sdk import Connection, websocket_rpc
+from hatch_centrifugo_sdk.channels import History, channel
 from sample_service import storage
 
 # ========================================
@@ -101,6 +102,12 @@ def _task_result(task: storage.TaskRow) -> TaskResult:
     )
 
 
+task_feed = channel(
+    "tasks.feed:all", TaskResult, subscribe="public", history=History(size=50, ttl=600),
+    description="Every task created, as tasks.create returns it; anonymous connections may subscribe.",
+)
+
+
 # ========================================
 # Handlers
 # ========================================
@@ -131,8 +138,9 @@ async def create_task(conn: Optional[Connection], params: CreateTaskParams) -> T
 
     Returns the created task with its generated ID.
     """
-    task = await storage.database().create_task(params.user_id, params.title, params.description)
-    return _task_result(task)
+    task = _task_result(await storage.database().create_task(params.user_id, params.title, params.description))
+    await task_feed.publish(task)
+    return task
 
 
 @websocket_rpc("tasks.get")

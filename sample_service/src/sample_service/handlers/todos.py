@@ -1,16 +1,18 @@
 """Todo CRUD: the backend developer guide's complete example, over SQLite.
 
 Every todo belongs to the connection's user (``conn.user_id``, the token's ``sub``),
-so the handlers require an authenticated connection.
+so the handlers require an authenticated connection. Each change is published on the
+user's own channel, ``todos.events:{user_id}``, which only that user may subscribe to.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Annotated, List, Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 
 from hatch_centrifugo_sdk import Connection, websocket_rpc
+from hatch_centrifugo_sdk.channels import History, channel
 from sample_service import storage
 
 # ========================================
@@ -58,6 +60,37 @@ class SuccessResult(BaseModel):
     message: str
 
 
+# ========================================
+# Events: what the service publishes on a user's channel
+# ========================================
+
+
+class TodoCreated(BaseModel):
+    type: Literal["created"] = "created"
+    todo: TodoItem
+
+
+class TodoUpdated(BaseModel):
+    type: Literal["updated"] = "updated"
+    todo: TodoItem
+
+
+class TodoDeleted(BaseModel):
+    type: Literal["deleted"] = "deleted"
+    id: int
+
+
+TodoEvent = Annotated[Union[TodoCreated, TodoUpdated, TodoDeleted], Field(discriminator="type")]
+
+todo_events = channel(
+    "todos.events:{user_id}",
+    TodoEvent,
+    subscribe="user",
+    history=History(size=100, ttl=300, recover=True),
+    description="Changes to the user's todos; a client that reconnects receives the ones it missed.",
+)
+
+
 def _user_id(conn: Connection) -> str:
     # The endpoint refuses anonymous calls to these handlers (requires_auth); this
     # guards direct calls, so no todo is ever stored without an owner.
@@ -78,9 +111,12 @@ def _todo_item(todo: storage.TodoRow) -> TodoItem:
 @websocket_rpc("todos.create", requires_auth=True)
 async def create_todo(conn: Connection, params: CreateTodoParams) -> TodoResult:
     """Create a new todo item."""
-    # The key makes a retried create return the first one's todo, even after a crash.
-    todo = await storage.database().create_todo(_user_id(conn), params.title, conn.idempotency_key)
-    return TodoResult(todo=_todo_item(todo))
+    user_id = _user_id(conn)
+    # The key makes a retried create return the first one's todo, even after a crash; its
+    # event may then be published again (at least once), never lost.
+    todo = _todo_item(await storage.database().create_todo(user_id, params.title, conn.idempotency_key))
+    await todo_events.publish(TodoCreated(todo=todo), user_id=user_id)
+    return TodoResult(todo=todo)
 
 
 @websocket_rpc("todos.update", requires_auth=True)
@@ -91,14 +127,17 @@ async def update_todo(conn: Connection, params: UpdateTodoParams) -> TodoResult:
     )
     if todo is None:
         raise ValueError(f"Todo {params.id} not found")
-    return TodoResult(todo=_todo_item(todo))
+    item = _todo_item(todo)
+    await todo_events.publish(TodoUpdated(todo=item), user_id=_user_id(conn))
+    return TodoResult(todo=item)
 
 
 @websocket_rpc("todos.delete", requires_auth=True)
 async def delete_todo(conn: Connection, params: DeleteTodoParams) -> SuccessResult:
     """Delete a todo item."""
     # As in the guide, deleting is idempotent: a todo that is already gone is a success.
-    await storage.database().delete_todo(_user_id(conn), params.id)
+    if await storage.database().delete_todo(_user_id(conn), params.id):
+        await todo_events.publish(TodoDeleted(id=params.id), user_id=_user_id(conn))
     return SuccessResult(success=True, message=f"Todo {params.id} deleted")
 
 
