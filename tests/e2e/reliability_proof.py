@@ -125,6 +125,19 @@ class Stack:
         return make_token(self.token_secret, user, 3600)
 
 
+def sample_channels() -> tuple[object, ...]:
+    """The sample's declared channels: its creates publish on them, so Centrifugo must know them."""
+    import importlib
+
+    from hatch_centrifugo_sdk import default_registry
+
+    if str(SAMPLE / "src") not in sys.path:
+        sys.path.insert(0, str(SAMPLE / "src"))
+    for module in ("sample_service.handlers.tasks", "sample_service.handlers.todos"):
+        importlib.import_module(module)
+    return tuple(default_registry.channels())
+
+
 @contextlib.contextmanager
 def proof_stack(workdir: Path, instances: int = 2) -> Iterator[Stack]:
     with contextlib.ExitStack() as cleanup:
@@ -136,6 +149,9 @@ def proof_stack(workdir: Path, instances: int = 2) -> Iterator[Stack]:
             "CENTRIFUGO_PROXY_SECRET": proxy_secret,
             "RPC_IDEMPOTENCY_REDIS_URL": redis_url,
             "SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3"),
+            # Creates publish their event through Centrifugo's server API.
+            "CENTRIFUGO_API_URL": f"http://{LOOPBACK}:{centrifugo_port}/api",
+            "CENTRIFUGO_API_KEY": api_key,
         }
         services = []
         for number, port in enumerate(service_ports):
@@ -148,6 +164,8 @@ def proof_stack(workdir: Path, instances: int = 2) -> Iterator[Stack]:
         config = centrifugo_config(
             port=centrifugo_port, address=LOOPBACK, proxy_endpoint=f"http://{LOOPBACK}:{balancer_port}/centrifugo/rpc",
             proxy_secret=proxy_secret, token_secret=token_secret, api_key=api_key, proxy_timeout="15s",
+            channels=sample_channels(),
+            subscribe_endpoint=f"http://{LOOPBACK}:{balancer_port}/centrifugo/subscribe",
         )
         centrifugo = cleanup.enter_context(run_centrifugo(config, workdir=workdir))
         ws_url = f"ws://{LOOPBACK}:{centrifugo_port}/connection/websocket"

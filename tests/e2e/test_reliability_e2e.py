@@ -90,3 +90,29 @@ async def test_a_call_with_no_reply_says_it_may_have_run(stack: Stack, sdk: Any)
         finally:
             stack.centrifugo.process.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
     assert raised.value.code == 1 and raised.value.may_have_run and "may have run" in str(raised.value)
+
+
+@pytest.fixture(scope="module")
+def unpublishable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The sample behind a Centrifugo that knows none of its channels: every create is stored,
+    then its event cannot be published and the handler fails with 500."""
+    workdir = tmp_path_factory.mktemp("unpublishable-stack")
+    with run_stack(
+        "sample_service.app:app",
+        app_dir=SAMPLE / "src",
+        workdir=workdir,
+        health_path="/health",
+        env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
+    ) as stack:
+        yield stack
+
+
+async def test_a_handler_that_failed_after_its_effect_says_it_may_have_run(unpublishable: Stack, sdk: Any) -> None:
+    async with sdk.CentrifugoRPCClient(unpublishable.ws_url, unpublishable.token("rel-3"), retries=1) as rpc:
+        api = sdk.APIClient(rpc)
+        with pytest.raises(sdk.RpcError) as raised:
+            await api.todos_create(sdk.CreateTodoParams(title="stored, not announced"))
+        listed = await api.todos_list(sdk.ListTodosParams())
+    assert raised.value.code == 500
+    assert [t.title for t in listed.todos] == ["stored, not announced"]  # stored once, retry included
+    assert raised.value.may_have_run and raised.value.message.endswith("; it may have run")
