@@ -34,6 +34,7 @@ from ....ir.model import (
     Union,
     describe_constraints,
 )
+from ... import text as text_rules
 from ...render import SdkInfo, TargetError, render_template
 from .options import GoOptions
 
@@ -357,7 +358,7 @@ class _Types:
             notes.append(describe_constraints(f.constraints))
             doc = "\n".join(filter(None, [f.description, " ".join(filter(None, notes))]))
             fields.append(
-                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(doc), _one_line(doc),
+                GoField(f.name, name, expr, _struct_tag(f.name, option, where), comment_lines(doc), text_rules.joined_lines(doc),
                         f.required)
             )
         aligned = _align_fields(fields)
@@ -367,7 +368,7 @@ class _Types:
         if fills:
             self.imports.add("encoding/json")
         return GoStruct(
-            model.name, type_name, doc_comment(model.description), _one_line(model.description), aligned,
+            model.name, type_name, doc_comment(model.description), text_rules.joined_lines(model.description), aligned,
             tuple(self.literals[first_literal:]), tuple(self.helpers[first_helper:]),
             extra, ", ".join(go_string(f.name) for f in model.fields), tuple(fills),
         )
@@ -668,7 +669,7 @@ def _enum_of(enum: EnumModel) -> GoEnum:
         names = naming.unique(naming.go_const(name, v) for v in enum.values)
     consts = tuple(GoConst(n, go_string(v) if isinstance(v, str) else str(v)) for n, v in zip(names, enum.values))
     return GoEnum(
-        enum.name, name, base, doc_comment(enum.description), _one_line(enum.description), consts,
+        enum.name, name, base, doc_comment(enum.description), text_rules.joined_lines(enum.description), consts,
         _align_consts(consts, name),
     )
 
@@ -769,33 +770,14 @@ def _runs(items: list[T], starts_run: Callable[[T], bool]) -> list[list[T]]:
 # Comments ------------------------------------------------------------------------------
 
 
-def _clean_lines(text: str) -> list[str]:
-    """Text → stripped lines without control characters, single blank lines, no blank ends."""
-    lines: list[str] = []
-    for raw in text.splitlines():
-        # Go source allows no NUL, BOM or other control characters; gofmt trims line ends.
-        line = "".join(
-            ch for ch in raw.expandtabs(4) if ch != "\ufeff" and unicodedata.category(ch) not in ("Cc", "Cs")
-        ).strip()
-        if line or (lines and lines[-1]):
-            lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
 def markdown_cell(text: str) -> str:
-    """Text for one cell of a Markdown table: one line, ``|`` escaped."""
-    return _one_line(text).replace("|", "\\|")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(line for line in _clean_lines(text) if line)
+    """Text for one cell of a Markdown table: one line of :func:`text.clean_lines`, ``|`` escaped."""
+    return text_rules.markdown_cell(text, flatten=text_rules.joined_lines)
 
 
 def comment_lines(text: str) -> tuple[str, ...]:
     """``//`` lines for a comment gofmt does not reformat (inside a struct or const block)."""
-    return tuple(f"// {line}" if line else "//" for line in _clean_lines(text))
+    return text_rules.comment_block(text_rules.clean_lines(text), "//")
 
 
 def doc_comment(text: str) -> tuple[str, ...]:
@@ -808,7 +790,7 @@ def doc_comment(text: str) -> tuple[str, ...]:
     and the rest is written the way gofmt would print it.
     """
     # Rewrite the text first, then find headings in the result: gofmt must find the same.
-    lines = [_neutralise_link(_quotes(line)) for line in _clean_lines(text)]
+    lines = [_neutralise_link(_quotes(line)) for line in text_rules.clean_lines(text)]
     out = []
     for i, line in enumerate(lines):
         alone = (i == 0 or not lines[i - 1]) and (i + 1 == len(lines) or not lines[i + 1])
@@ -816,8 +798,8 @@ def doc_comment(text: str) -> tuple[str, ...]:
             line = "# " + line[1:].strip()
         elif alone and _is_old_heading(lines, i):
             line = "# " + line
-        out.append(f"// {line}" if line else "//")
-    return tuple(out)
+        out.append(line)
+    return text_rules.comment_block(out, "//")
 
 
 _LINK_DEF = re.compile(r"^(\[.*?\]:[ \t]+)(.*://.*)$")

@@ -34,6 +34,7 @@ from ....ir.model import (
     describe_constraints,
     walk,
 )
+from ... import text as text_rules
 from ...render import SdkInfo, render_template
 from .options import PythonOptions
 
@@ -551,13 +552,13 @@ def _escape_str_char(c: str) -> str:
 
 def _comment(text: str) -> str:
     """Text for one ``#`` comment line: whitespace runs as one space, control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
+    return text_rules.show_controls(text_rules.collapse_whitespace(text))
 
 
 def _table_cell(text: str) -> str:
-    """Text that stays inside one Markdown table cell, control characters shown escaped."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.replace("\t", " "))
+    """Text that stays inside one Markdown table cell: line breaks as ``<br>``, control characters
+    and backslashes shown as written."""
+    return text_rules.markdown_cell(text, flatten=text_rules.html_breaks, escape_backslashes=True)
 
 
 def _toml_string(text: str) -> str:

@@ -33,6 +33,7 @@ from ....ir.model import (
     describe_constraints,
     walk,
 )
+from ... import text as text_rules
 from ...render import SdkInfo, render_template
 from .options import TypeScriptOptions
 
@@ -199,12 +200,12 @@ def _notes(t: TypeRef) -> list[str]:
 
 def doc_lines(text: str) -> list[str]:
     """Lines safe inside a ``/** */`` comment."""
-    return [line.rstrip().replace("*/", "*\\/") for line in text.strip().splitlines()]
+    return text_rules.block_comment_lines(text, "*/", "*\\/")
 
 
 def one_line(text: str) -> str:
-    """A description for a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """A description for a Markdown table cell: whitespace runs as one space, ``|`` escaped."""
+    return text_rules.markdown_cell(text, flatten=text_rules.collapse_whitespace)
 
 
 @dataclass(frozen=True)
