@@ -178,8 +178,7 @@ def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
         "type_names": type_names,
         "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
         "exports": sorted(
-            ["APIClient", "API_HASH", "ApiVersionCheck", "CentrifugoRPCClient", "RpcError", "SDK_VERSION", "SERVICE_VERSION"]
-            + [e.cls for e in errors]
+            [*naming.PYTHON_SDK_EXPORTS, *(e.cls for e in errors)]
             + type_names
         ),
         "stdlib_imports": types.stdlib_imports(),

@@ -339,13 +339,13 @@ def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
     # CommonJS exports per module: (name, value); the index re-exports the other two modules'.
-    type_values = ["API_HASH", "SDK_VERSION", "SERVICE_VERSION", "compareApi", *(e.name for e in enums)]
-    error_values = ["ErrorCode", "RpcError"]
+    type_values = [*naming.TS_TYPES_VALUES, *(e.name for e in enums)]
+    error_values = list(naming.TS_ERRORS_VALUES)
     exports = {
         "types": [(n, n) for n in type_values],
         "errors": [(n, n) for n in error_values],
         "index": [(n, f"errors.{n}") for n in error_values] + [(n, f"types.{n}") for n in type_values]
-        + [("CentrifugoRPCClient", "CentrifugoRPCClient"), ("APIClient", "APIClient")],
+        + [(n, n) for n in naming.TS_CLIENT_VALUES],
     }
     example = None
     if api.methods:
