@@ -11,7 +11,7 @@ DEMO_VENV := .demo-venv
 # The sample service's build environment installs this plugin from the local wheelhouse.
 BUILD_ENV := PIP_FIND_LINKS=$(WHEELHOUSE) UV_FIND_LINKS=$(WHEELHOUSE) SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1700000000}
 
-.PHONY: demo test test-large venv wheelhouse node-tools browser centrifugo serve web-screenshot clean bench bench-tools
+.PHONY: demo test test-large venv wheelhouse node-tools browser centrifugo redis serve web-screenshot clean bench bench-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ browser:
 centrifugo:
 	@scripts/centrifugo.sh >/dev/null
 
+# redis-server for the shared idempotency store's tests (tests/test_redis_outcomes.py and the
+# reliability proof): Debian's package, installed when missing and apt-get can (as root).
+redis:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "installing Debian's redis-server for the idempotency store tests" && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || \
+	  echo "make redis: redis-server is missing and could not be installed (apt-get install redis-server); its tests will fail" >&2
+
 demo: wheelhouse
 	@echo "== hatch build of sample_service/ (installs its build requirements, then runs the hook)"
 	@# Fresh hatch environments and installer cache: a cached plugin wheel of the same version would hide changes.
@@ -57,7 +65,7 @@ demo: wheelhouse
 	@echo && echo "SDK artifacts in sample_service/dist/sdk:" && ls -l sample_service/dist/sdk
 	@echo && cat sample_service/dist/sdk/sdk-manifest.json
 
-test: venv node-tools browser centrifugo
+test: venv node-tools browser centrifugo redis
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # The large property-based run (hundreds of random model sets through all three SDKs).

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -162,6 +163,19 @@ def run_service(
         else:
             service.start(lambda: http_ok(f"http://{LOOPBACK}:{port}{health_path}"))
         yield service
+
+
+@contextlib.contextmanager
+def run_redis(workdir: Path) -> Iterator[str]:
+    """A redis-server of its own on a free loopback port, nothing persisted; yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is missing: `make test` installs it (apt-get install redis-server)")
+    (port,) = free_ports(1)
+    argv = [binary, "--port", str(port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no", "--dir", str(workdir)]
+    with ManagedProcess("redis", argv, workdir / f"redis-{port}.log") as redis:
+        redis.start(lambda: port_open(port))
+        yield f"redis://{LOOPBACK}:{port}/0"
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.build.changelog import changelog_section
-from hatch_centrifugo_sdk.build.compat import diff_apis, release_check
+from hatch_centrifugo_sdk.build.compat import RULES, diff_apis, release_check
 from hatch_centrifugo_sdk.channels import History, channel
 from hatch_centrifugo_sdk.ir import Api, api_from_json
 from hatch_centrifugo_sdk.ir.parser import parse_api
@@ -54,9 +54,7 @@ def rules(old: Api, new: Api) -> list[tuple[str, str, str]]:
     return [(c.kind, c.rule, c.path) for c in diff_apis(old, new)]
 
 
-@pytest.mark.parametrize(
-    ("new", "expected"),
-    [
+CHANGES: list[tuple[tuple[Any, ...], list[tuple[str, str, str]]]] = [
         ((BASE, ("todos.feed:all", Created, {"subscribe": "public"})), [("additive", "channel-added", "channel todos.feed")]),
         ((), [("breaking", "channel-removed", "channel todos.events")]),
         (
@@ -88,10 +86,23 @@ def rules(old: Api, new: Api) -> list[tuple[str, str, str]]:
             (("todos.events:{user_id}", TWO, {**USER, "history": History(10, 60, recover=True)}),),
             [("none", "channel-history-changed", "channel todos.events")],
         ),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("new", "expected"), CHANGES)
 def test_each_channel_change_is_classified(new: tuple[Any, ...], expected: list[tuple[str, str, str]]) -> None:
     assert rules(api(BASE), api(*new)) == expected
+
+
+def test_adding_recovery_is_additive() -> None:
+    old = api(("todos.events:{user_id}", TWO, {**USER, "history": History(100, 300)}))
+    assert rules(old, api(BASE)) == [("additive", "channel-recovery-added", "channel todos.events")]
+
+
+def test_every_channel_rule_has_a_case() -> None:
+    covered = {rule for _, expected in CHANGES for _, rule, _ in expected if rule.startswith("channel-")}
+    covered |= {"channel-access-narrowed", "channel-recovery-added"}  # the two tests above and below
+    assert covered == {rule for rule in RULES if rule.startswith("channel-")}
 
 
 def test_narrowing_who_may_subscribe_breaks_old_subscribers() -> None:

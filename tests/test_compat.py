@@ -412,7 +412,8 @@ def test_rule(case: str) -> None:
 
 def test_every_rule_has_a_case() -> None:
     covered = {rule for _, _, expected in CASES.values() for _, rule, _ in expected}
-    assert covered == set(RULES)
+    # Channel rules have their cases in test_channel_compat.py.
+    assert covered == {rule for rule in RULES if not rule.startswith("channel-")}
 
 
 def test_identical_apis_have_no_changes() -> None:

@@ -232,7 +232,7 @@ def test_python_sdk_refuses_bytes_that_are_not_utf8_when_the_model_is_built(sdks
     """bytes travel as UTF-8 text (Pydantic's default), so other bytes cannot be sent: the model says so
     when it is built, not with a UnicodeDecodeError when the call encodes it."""
     sdk = import_python(write_python([sdks], tmp_path), sdks.python_package)
-    params = getattr(sdk, naming.python_type(METHODS["formats.echo"].params))
+    params = getattr(sdk, py_names.python_type(METHODS["formats.echo"].params))
     stamp = dt.datetime(2000, 1, 1)
     assert params(naive=stamp, aware=stamp, blob="✓".encode()).blob == "✓".encode()
     with pytest.raises(pydantic.ValidationError, match=r"blob\n.*bytes are sent as UTF-8 text.*base64"):

@@ -199,7 +199,7 @@ def test_the_example_builds_against_an_unreachable_postgresql(tmp_path: Path) ->
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     sdk = project / "dist" / "sdk"
     assert sorted(p.name for p in sdk.iterdir() if not p.name.startswith(".")) == [
-        "api.json", "django_todo_sdk-1.0.0-py3-none-any.whl", "example-django-todo-sdk-1.0.0.tgz",
+        "api.json", "asyncapi.json", "django_todo_sdk-1.0.0-py3-none-any.whl", "example-django-todo-sdk-1.0.0.tgz",
         "go-todosdk-v1.0.0", "sdk-manifest.json",
     ]
     assert '"tasks.get_stats"' in (sdk / "api.json").read_text()

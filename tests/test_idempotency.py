@@ -102,3 +102,45 @@ async def test_the_key_is_only_taken_from_the_params_top_level(data: dict[str, A
         assert reply["error"]["code"] == 422
     else:
         assert reply["result"]["data"]["name"] == data["name"]
+
+
+def compact(data: str, user: str = "u1", method: str = "items.create") -> bytes:
+    """A request laid out as Centrifugo sends it, with the params' JSON exactly as given."""
+    return f'{{"client":"c","transport":"websocket","protocol":"json","user":"{user}","method":"{method}","data":{data}}}'.encode()
+
+
+async def test_a_key_first_in_the_params_as_the_sdks_send_it_is_read_without_parsing_them() -> None:
+    dispatcher, runs, _ = service()
+    first = await dispatcher.handle(compact(f'{{"{KEY}":"k1","name":"a"}}'))
+    assert json.loads(first.body) == {"result": {"data": {"id": 1, "name": "a"}}}
+    # The same key written another way (escaped, spaced, last) is the same call.
+    for data in (f'{{"{KEY}":"k\\u0031","name":"a"}}', f'{{"name": "a", "{KEY}": "k1"}}'):
+        assert (await dispatcher.handle(compact(data))).body == first.body
+    assert runs == ["a"]
+    # The key alone: the params are empty (the model requires a name).
+    alone = json.loads((await dispatcher.handle(compact(f'{{"{KEY}":"k2"}}'))).body)
+    assert alone["error"]["code"] == 422 and "name" in alone["error"]["message"] and KEY not in alone["error"]["message"]
+    # A key that is too long or empty is refused however it is written.
+    for key in ("", "x" * 129):
+        refused = json.loads((await dispatcher.handle(compact(f'{{"{KEY}":"{key}","name":"a"}}'))).body)
+        assert refused["error"]["code"] == 400 and KEY in refused["error"]["message"]
+    assert runs == ["a"]
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    data: dict[str, str]
+
+
+async def test_a_key_in_a_member_named_data_inside_the_params_stays_in_the_params() -> None:
+    registry = Registry()
+
+    @registry.rpc("notes.save")
+    async def save(conn: Connection, params: Note) -> Note:
+        return params
+
+    dispatcher = Dispatcher(registry, proxy_secret=None, allow_insecure=True)
+    for _ in range(2):
+        reply = await dispatcher.handle(compact(f'{{"title":"t","data":{{"{KEY}":"k","x":"1"}}}}', method="notes.save"))
+        assert json.loads(reply.body) == {"result": {"data": {"title": "t", "data": {KEY: "k", "x": "1"}}}}

@@ -51,7 +51,7 @@ def test_a_path_requirement_builds_with_python_m_build(no_wheelhouse: dict[str, 
     require(project, f"hatch-centrifugo-sdk @ {plugin.as_uri()}")
     result = run_build(project, "python -m build", no_wheelhouse)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(sdk_digests(project / "dist")) == 5
+    assert len(sdk_digests(project / "dist")) == 6  # three artifacts, api.json, asyncapi.json, the manifest
 
 
 def test_a_git_requirement_builds_with_hatch_build(no_wheelhouse: dict[str, str], tmp_path: Path) -> None:
@@ -63,4 +63,4 @@ def test_a_git_requirement_builds_with_hatch_build(no_wheelhouse: dict[str, str]
     require(project, f"hatch-centrifugo-sdk @ git+{plugin.as_uri()}@v0.1.0")
     result = run_build(project, "hatch build", no_wheelhouse)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(sdk_digests(project / "dist")) == 5
+    assert len(sdk_digests(project / "dist")) == 6  # three artifacts, api.json, asyncapi.json, the manifest

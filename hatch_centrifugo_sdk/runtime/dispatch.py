@@ -36,6 +36,8 @@ from .idempotency import IDEMPOTENCY_KEY, MAX_KEY_CHARS, InProcessOutcomes, Outc
 from .limits import DEFAULT_MAX_PARAMS_BYTES, proxy_body_limit
 from .registry import Handler, Registry, default_registry
 
+REDIS_URL_ENV = "RPC_IDEMPOTENCY_REDIS_URL"  # also in redis_outcomes, which needs the [redis] extra
+
 PROXY_SECRET_HEADER = "X-Centrifugo-Proxy-Secret"
 SECRET_ENV = "CENTRIFUGO_PROXY_SECRET"
 INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
@@ -204,9 +206,17 @@ class Dispatcher:
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
-        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev)."""
+        """Secret from ``CENTRIFUGO_PROXY_SECRET``; ``CENTRIFUGO_PROXY_INSECURE=1`` allows none (local dev).
+
+        ``RPC_IDEMPOTENCY_REDIS_URL`` keeps the outcomes of keyed calls in that Redis (the
+        ``[redis]`` extra) instead of the process's memory.
+        """
         options.setdefault("proxy_secret", os.environ.get(SECRET_ENV) or None)
         options.setdefault("allow_insecure", os.environ.get(INSECURE_ENV) == "1")
+        if "outcomes" not in options and os.environ.get(REDIS_URL_ENV):
+            from .redis_outcomes import RedisOutcomes
+
+            options["outcomes"] = RedisOutcomes.from_env()
         return cls(registry, **options)
 
     def refusal(self, http_method: str, secret: bytes | None, content_length: bytes | str | None = None) -> Reply | None:
@@ -271,7 +281,7 @@ class Dispatcher:
         handler, conn, params = parsed  # type: ignore[misc]
         return await self._call(handler, conn, params)
 
-    def _parse(self, body: bytes) -> Reply | tuple[Handler, Connection, BaseModel]:
+    def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
             request = self._validator().validate_json(body)
         except ValidationError as exc:
@@ -285,21 +295,26 @@ class Dispatcher:
             transport=request.transport,
             protocol=request.protocol,
             meta=request.meta,
+            idempotency_key=key,
         )
         return handler, conn, request.data
 
     async def _handle_keyed(self, body: bytes) -> Reply:
         """A call whose params may carry an idempotency key: its first outcome is its only one."""
-        try:
-            request = json.loads(body)
-            key = request["data"].pop(IDEMPOTENCY_KEY)
-        except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
-            key = None
-        else:
-            if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
-                return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
-            body = _json(request)
-        parsed = self._parse(body)
+        peeled = _peel_key(body)
+        if peeled is not None:
+            key, body = peeled
+        else:  # not where the SDKs put it: parse to find it (or to see it is not a key)
+            try:
+                request = json.loads(body)
+                key = request["data"].pop(IDEMPOTENCY_KEY)
+            except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
+                key = None
+            else:
+                if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
+                    return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
+                body = _json(request)
+        parsed = self._parse(body, key)
         if type(parsed) is Reply:
             return parsed
         handler, conn, params = parsed  # type: ignore[misc]
@@ -312,6 +327,9 @@ class Dispatcher:
             stored = await outcomes.begin(scope, wait=timeout)
         except StillRunning:
             return _error("HANDLER_TIMEOUT", f"a call of {handler.method!r} with this idempotency key is still running")
+        except Exception:
+            logger.exception("idempotency store failed before %r ran (answered a temporary 500)", handler.method)
+            return _error("INTERNAL_ERROR", "internal error")
         if stored is not None:
             return Reply(200, stored)
         reply = None
@@ -319,7 +337,10 @@ class Dispatcher:
             reply = await self._call(handler, conn, params)
         finally:
             # A temporary failure is forgotten: its retry runs the handler again.
-            await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+            try:
+                await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+            except Exception:
+                logger.exception("idempotency store failed to keep the outcome of %r (a retry runs it again)", handler.method)
         return reply
 
     def _validator(self) -> TypeAdapter[Any]:
@@ -574,6 +595,39 @@ def _location(loc: tuple[Any, ...], root: str) -> str:
 
 
 _KEY_MEMBER = f'"{IDEMPOTENCY_KEY}"'.encode()
+_KEYED_DATA = b',"data":{' + _KEY_MEMBER + b':"'
+
+
+def _peel_key(body: bytes) -> tuple[str, bytes] | None:
+    """The key and the body without it, when the key is the first member of the params.
+
+    Every SDK writes it there, so most keyed calls skip a JSON parse and re-encode. The
+    match is exact or None (the caller parses): ``,"data":{`` can only be a member name (a
+    quote inside a JSON string is escaped), and with no ``{`` or ``[`` before it, the
+    member is the request's own ``data``; a key with escapes or of another length is
+    left to the parse.
+    """
+    at = body.find(_KEYED_DATA)
+    if at < 0 or body.find(b"{", 1, at) >= 0 or body.find(b"[", 0, at) >= 0:
+        return None
+    start = at + len(_KEYED_DATA)
+    end = body.find(b'"', start, start + MAX_KEY_CHARS + 1)
+    if end <= start or body.find(b"\\", start, end) >= 0:
+        return None
+    after = body[end + 1] if end + 1 < len(body) else 0
+    if after == 44:  # ","
+        rest = body[end + 2 :]
+    elif after == 125:  # "}"
+        rest = body[end + 1 :]
+    else:
+        return None
+    try:
+        key = body[start:end].decode()
+    except UnicodeDecodeError:
+        return None
+    if not key.isprintable():  # a control character is invalid JSON: the parse says so
+        return None
+    return key, body[: at + 9] + rest
 
 
 def _is_temporary(reply: Reply) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from typing import Protocol
+from typing import Any, Protocol
 
 IDEMPOTENCY_KEY = "$idempotency_key"
 MAX_KEY_CHARS = 128
@@ -33,6 +33,9 @@ class StillRunning(Exception):
     """A call with the same key is still running after the wait."""
 
 
+_PENDING = object()
+
+
 class InProcessOutcomes:
     """Outcomes in this process's memory: for one service instance (lost on restart)."""
 
@@ -40,8 +43,9 @@ class InProcessOutcomes:
         if not ttl > 0:
             raise ValueError(f"ttl={ttl!r} must be a positive number of seconds")
         self.ttl = ttl
-        # scope -> (expiry, outcome future); insertion order is expiry order (one ttl).
-        self._entries: OrderedDict[str, tuple[float, asyncio.Future[bytes | None]]] = OrderedDict()
+        # scope -> [expiry, outcome (_PENDING while running), future of a waiting twin or None];
+        # insertion order is expiry order (one ttl). The future is made only when a twin waits.
+        self._entries: OrderedDict[str, list[Any]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -51,29 +55,32 @@ class InProcessOutcomes:
         entries = self._entries
         while entries:
             oldest = next(iter(entries.values()))
-            if oldest[0] > now or not oldest[1].done():
+            if oldest[0] > now or oldest[1] is _PENDING:
                 break
             entries.popitem(last=False)
         while True:
             entry = entries.get(scope)
-            if entry is None or (entry[0] <= now and entry[1].done()):
-                entries[scope] = (now + self.ttl, asyncio.get_running_loop().create_future())
+            if entry is None or (entry[0] <= now and entry[1] is not _PENDING):
+                entries[scope] = [now + self.ttl, _PENDING, None]
                 entries.move_to_end(scope)
                 return None
-            outcome = entry[1]
-            if not outcome.done():
-                done, _ = await asyncio.wait((outcome,), timeout=wait)
+            if entry[1] is _PENDING:
+                if entry[2] is None:
+                    entry[2] = asyncio.get_running_loop().create_future()
+                done, _ = await asyncio.wait((entry[2],), timeout=wait)
                 if not done:
                     raise StillRunning
-            result = outcome.result()
-            if result is not None:
-                return result
-            # The first call was forgotten (temporary failure): this one runs the handler.
+            outcome = entry[1]
+            if outcome is not None and outcome is not _PENDING:
+                return outcome  # type: ignore[no-any-return]
+            # The first call was forgotten (temporary failure, entry removed): this one runs the handler.
 
     async def finish(self, scope: str, outcome: bytes | None) -> None:
         entry = self._entries.get(scope)
-        if entry is None or entry[1].done():
+        if entry is None or entry[1] is not _PENDING:
             return
-        entry[1].set_result(outcome)
+        entry[1] = outcome
         if outcome is None:
             del self._entries[scope]
+        if entry[2] is not None:
+            entry[2].set_result(None)

@@ -229,3 +229,27 @@ async def test_concurrent_calls_on_a_fresh_database(db: storage.Database) -> Non
     results = await asyncio.gather(*(create_todo(ALICE, CreateTodoParams(title=f"t{n}")) for n in range(20)))
     assert len({r.todo.id for r in results}) == 20
     assert (await list_todos(ALICE, ListTodosParams(limit=None))).total == 20
+
+
+async def test_a_create_retried_with_its_key_returns_the_first_todo(db: storage.Database) -> None:
+    keyed = Connection(user_id="alice", client_id="client-a", idempotency_key="k1")
+    first = await create_todo(keyed, CreateTodoParams(title="once"))
+    again = await create_todo(keyed, CreateTodoParams(title="once"))
+    other_user = await create_todo(Connection(user_id="bob", client_id="b", idempotency_key="k1"), CreateTodoParams(title="once"))
+    unkeyed = [await create_todo(ALICE, CreateTodoParams(title="twice")) for _ in range(2)]
+    assert again == first and other_user.todo.id != first.todo.id and unkeyed[0].todo.id != unkeyed[1].todo.id
+    listed = await list_todos(ALICE, ListTodosParams())
+    assert sorted(t.title for t in listed.todos) == ["once", "twice", "twice"]
+
+
+def test_a_database_made_before_keys_gets_the_key_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE todos (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,"
+                    " title TEXT NOT NULL, completed INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)")
+    with storage.using_database(path):
+        keyed = Connection(user_id="alice", client_id="client-a", idempotency_key="k1")
+        first = asyncio.run(create_todo(keyed, CreateTodoParams(title="t")))
+        assert asyncio.run(create_todo(keyed, CreateTodoParams(title="t"))) == first

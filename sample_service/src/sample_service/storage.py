@@ -39,10 +39,14 @@ CREATE TABLE IF NOT EXISTS todos (
     user_id TEXT NOT NULL,
     title TEXT NOT NULL,
     completed INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    idempotency_key TEXT
 );
 CREATE INDEX IF NOT EXISTS todos_by_user ON todos (user_id, created_at);
 """
+# A create retried with its key finds the first one's row, even when the service crashed
+# after committing it and before its outcome was stored.
+TODO_KEYS = "CREATE UNIQUE INDEX IF NOT EXISTS todos_by_key ON todos (user_id, idempotency_key)"
 
 T = TypeVar("T")
 
@@ -114,6 +118,9 @@ class Database:
         with self._schema_lock:
             if not self._schema_ready:
                 db.executescript(SCHEMA)
+                if "idempotency_key" not in {row[1] for row in db.execute("PRAGMA table_info(todos)")}:
+                    db.execute("ALTER TABLE todos ADD COLUMN idempotency_key TEXT")  # a database made before keys
+                db.execute(TODO_KEYS)
                 self._schema_ready = True
 
     # -- tasks ---------------------------------------------------------------
@@ -161,13 +168,20 @@ class Database:
 
     # -- todos ---------------------------------------------------------------
 
-    async def create_todo(self, user_id: str, title: str) -> TodoRow:
+    async def create_todo(self, user_id: str, title: str, idempotency_key: str | None = None) -> TodoRow:
+        """A new todo; with ``idempotency_key``, the one created before with that key, if any."""
+
         def work(db: sqlite3.Connection) -> TodoRow:
             cursor = db.execute(
-                "INSERT INTO todos (user_id, title, completed, created_at) VALUES (?, ?, 0, ?)",
-                (user_id, title, _now()),
+                "INSERT INTO todos (user_id, title, completed, created_at, idempotency_key) VALUES (?, ?, 0, ?, ?)"
+                " ON CONFLICT (user_id, idempotency_key) DO NOTHING",
+                (user_id, title, _now(), idempotency_key),
             )
-            return _todo(db.execute("SELECT * FROM todos WHERE id = ?", (cursor.lastrowid,)).fetchone())
+            if idempotency_key is not None:
+                query, args = "SELECT * FROM todos WHERE user_id = ? AND idempotency_key = ?", (user_id, idempotency_key)
+            else:
+                query, args = "SELECT * FROM todos WHERE id = ?", (cursor.lastrowid,)
+            return _todo(db.execute(query, args).fetchone())
 
         return await self._run(work)
 

@@ -78,7 +78,8 @@ def _todo_item(todo: storage.TodoRow) -> TodoItem:
 @websocket_rpc("todos.create", requires_auth=True)
 async def create_todo(conn: Connection, params: CreateTodoParams) -> TodoResult:
     """Create a new todo item."""
-    todo = await storage.database().create_todo(_user_id(conn), params.title)
+    # The key makes a retried create return the first one's todo, even after a crash.
+    todo = await storage.database().create_todo(_user_id(conn), params.title, conn.idempotency_key)
     return TodoResult(todo=_todo_item(todo))
 
 
