@@ -152,3 +152,29 @@ def test_the_subscribe_proxy_needs_the_secret_and_a_proxy_request() -> None:
         SubscribeProxy(svc.registry, proxy_secret=None)
     answer = json.loads(asyncio.run(proxy.handle(b'{"user": "alice"}')))
     assert answer["error"]["code"] == 400
+
+
+def test_refused_subscribe_requests_are_logged_at_most_once_per_interval(caplog: pytest.LogCaptureFixture) -> None:
+    """The subscribe endpoint refuses a wrong secret as the RPC endpoint does: a probe is one warning, not thousands."""
+    from hatch_centrifugo_sdk.channels import SubscribeProxyApp
+
+    app = SubscribeProxyApp(svc.registry, proxy_secret="s3cret")
+
+    async def post(headers: list[tuple[bytes, bytes]]) -> int:
+        sent: list[dict[str, Any]] = []
+        received = iter([{"type": "http.request", "body": b'{"channel": "x"}', "more_body": False}])
+
+        async def receive() -> dict[str, Any]:
+            return next(received)
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app({"type": "http", "method": "POST", "headers": headers}, receive, send)
+        return int(sent[0]["status"])
+
+    with caplog.at_level("WARNING", logger="hatch_centrifugo_sdk"):
+        statuses = [asyncio.run(post([(b"x-centrifugo-proxy-secret", b"wrong")])) for _ in range(200)]
+    assert set(statuses) == {403}
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage().startswith("refused a subscribe proxy request without the right ")

@@ -872,3 +872,17 @@ def test_declarations_with_one_name_are_refused() -> None:
     api = api_of(ColorRed)
     with pytest.raises(NameClash, match="'ColorRed'"):
         render(api, sdk_info(api.hash, ODDS, "oddsdk"))
+
+
+def test_a_type_named_like_a_declaration_of_the_sdk_is_renamed() -> None:
+    """The SDK's declared names are one list: a model named like any of them is renamed, not refused."""
+
+    class DateTime(BaseModel):
+        at: str
+
+    class Ptr(BaseModel):
+        to: DateTime
+
+    api = api_of(Ptr)
+    models = render(api, sdk_info(api.hash, ODDS, "oddsdk"))["models.go"]
+    assert "type DateTimeModel struct {" in models and "type PtrModel struct {" in models

@@ -113,7 +113,7 @@ def test_hatch_clean_removes_the_sdk_outputs(sample: Path, isolated_env: dict[st
 
 def test_an_upgraded_dependency_changes_the_environment_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Part of the source key: the no-import reuse must not survive an upgrade, which can change the models."""
-    from hatch_centrifugo_sdk.build import pipeline as build
+    from hatch_centrifugo_sdk.build import reuse
 
     site = tmp_path / "site-packages"
     (site / "models_dep-1.0.dist-info").mkdir(parents=True)
@@ -123,9 +123,9 @@ def test_an_upgraded_dependency_changes_the_environment_fingerprint(tmp_path: Pa
         (site / f"models_dep-{version}.dist-info").mkdir(exist_ok=True)
         if version != "1.0":
             (site / "models_dep-1.0.dist-info").rmdir()
-        build._environment_fingerprint.cache_clear()
-        fingerprints.append(build._environment_fingerprint())
-    build._environment_fingerprint.cache_clear()
+        reuse._environment_fingerprint.cache_clear()
+        fingerprints.append(reuse._environment_fingerprint())
+    reuse._environment_fingerprint.cache_clear()
     assert "models_dep-1.0.dist-info" in fingerprints[0].splitlines()
     assert "models_dep-1.1.dist-info" in fingerprints[1].splitlines()
     assert "pydantic-" in fingerprints[0]  # the real environment is in it too

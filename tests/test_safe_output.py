@@ -44,7 +44,7 @@ def the_line(result: subprocess.CompletedProcess[str], marker: str) -> str:
 
 def complete_output(sdk: Path) -> dict[str, object]:
     """The manifest of ``sdk``, after checking that every artifact it lists is there, intact."""
-    from hatch_centrifugo_sdk.build.pipeline import _sha256
+    from hatch_centrifugo_sdk.build.reuse import sha256_of as _sha256
 
     manifest = json.loads((sdk / "sdk-manifest.json").read_text())
     assert manifest["artifacts"]

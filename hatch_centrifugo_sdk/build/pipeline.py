@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import gc
-import hashlib
 import json
-import os
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -27,6 +23,7 @@ from .metadata import for_sdk, project_metadata
 from .output import recover, staging, unwritable
 from .release_gate import check_release, record_release
 from .render import SdkInfo, TargetError
+from .reuse import Artifact, build_key, cached_source_key, reusable, sha256_of, source_key, write_source_key
 from .target import AnyTarget
 
 Log = Callable[[str], None]
@@ -37,15 +34,6 @@ class Project:
     root: Path
     name: str
     version: str  # PEP 440, from whatever version source hatch uses
-
-
-@dataclass(frozen=True)
-class Artifact:
-    language: str
-    path: str  # relative to the output folder
-    package: str
-    version: str
-    sha256: str
 
 
 def load_api(project: Project, config: Config, registry: Registry = default_registry) -> Api:
@@ -115,7 +103,7 @@ def render_and_package(
         with _timed(log, f"{language}: package"):
             path = target.package(files, target.artifact_dir(sdk, out))
         artifacts.append(
-            Artifact(language, path.relative_to(out).as_posix(), target.published_name(sdk.options), sdk.version, _sha256(path))
+            Artifact(language, path.relative_to(out).as_posix(), target.published_name(sdk.options), sdk.version, sha256_of(path))
         )
     return artifacts
 
@@ -166,7 +154,7 @@ def generate(
     except OSError as exc:
         raise unwritable(out_dir, exc) from None
     sources = source_key(project, config)
-    reused = _reusable(out_dir) if _cached_source_key(out_dir) == sources else None
+    reused = reusable(out_dir) if cached_source_key(out_dir) == sources else None
     if reused is not None:
         info(f"sources, options and plugin unchanged: reusing the artifacts in {out_dir}")
         return reused
@@ -176,11 +164,11 @@ def generate(
     log(f"API {api.hash[:12]}: {len(api.methods)} methods, {len(api.models)} models, {len(api.enums)} enums")
     notes = check_release(project.root, config, config.version or project.version, api, warn)
     key = build_key(api, infos, config, notes.changelog)
-    reused = _reusable(out_dir, key)
+    reused = reusable(out_dir, key)
     if reused is not None:
         info(f"API {api.hash[:12]}, options and plugin unchanged: reusing the artifacts in {out_dir}")
         try:
-            _write_json(out_dir / CACHE_FILE, {"source_key": sources})
+            write_source_key(out_dir, sources)
         except OSError as exc:
             raise unwritable(out_dir, exc) from None
         return reused
@@ -198,108 +186,12 @@ def generate(
         _write_json(new / "api.json", {"api_hash": api.hash, **api.to_json()})
         _write_json(new / "asyncapi.json", asyncapi_document(api, title=project.name, version=project.version))
         _write_json(new / "sdk-manifest.json", {**manifest(project, api, artifacts), "build_key": key})
-        _write_json(new / CACHE_FILE, {"source_key": sources})
+        write_source_key(new, sources)
     recorded = record_release(notes)
     for path in recorded:
         info(f"recorded the release in {path.name}")
     if recorded:  # the lock and changelog are sources: keep the key they now give
-        _write_json(out_dir / CACHE_FILE, {"source_key": source_key(project, config)})
-    return artifacts
-
-
-def build_key(api: Api, infos: dict[str, SdkInfo[Any]], config: Config, changelog: str = "") -> str:
-    """Everything the artifacts' bytes depend on, hashed: the reuse key of a rebuild."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256()
-    for part in (
-        api.hash,
-        repr(sorted(infos.items())),
-        repr(config.verify),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        version("hatchling"),
-        changelog,
-    ):
-        digest.update(part.encode() + b"\0")
-    digest.update(_plugin_fingerprint().encode())
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def _plugin_fingerprint() -> str:
-    """The plugin's own code and templates: a changed template must not reuse stale artifacts."""
-    package = Path(__file__).resolve().parent.parent
-    templates = (p for p in package.glob("build/targets/*/templates/**/*") if p.is_file())
-    files = sorted([*package.rglob("*.py"), *templates])
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-# Not an artifact: the key of the sources that produced the folder (it may differ between
-# front ends, which see different file sets), kept out of the manifest for that reason.
-CACHE_FILE = ".source-key.json"
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "dist", "build", "venv"})
-
-
-def source_key(project: Project, config: Config) -> str:
-    """Every input of a build that can be read without importing the handlers, hashed.
-
-    The project's Python sources, pyproject.toml, lock and changelog, the options, the
-    installed distributions (the handlers' dependencies among them) and the plugin itself.
-    """
-    digest = hashlib.sha256()
-    for part in (repr(config), project.name, project.version, os.environ.get("SOURCE_DATE_EPOCH", "")):
-        digest.update(part.encode() + b"\0")
-    digest.update(_environment_fingerprint().encode() + _plugin_fingerprint().encode())
-    root = project.root
-    extra = {name for name in ("pyproject.toml", config.lock, config.changelog) if name}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            if name.endswith(".py") or relative in extra:
-                digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def _environment_fingerprint() -> str:
-    """The installed distributions' names and versions, as their metadata folders are named
-    (``name-version.dist-info``) on the import path. Reading each one's METADATA instead
-    took most of a no-change rebuild."""
-    folders: set[str] = set()
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:  # a zip file, or a folder that does not exist
-            continue
-        folders.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
-    return "\n".join(sorted(folders))
-
-
-def _cached_source_key(out_dir: Path) -> str | None:
-    try:
-        return str(json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))["source_key"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _reusable(out_dir: Path, key: str | None = None) -> list[Artifact] | None:
-    """The previous build's artifacts if they are all intact (and its key is ``key``, when given)."""
-    try:
-        previous = json.loads((out_dir / "sdk-manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if key is not None and previous.get("build_key") != key:
-        return None
-    artifacts = [Artifact(**entry) for entry in previous["artifacts"]]
-    for a in artifacts:  # only intact artifacts are reused
-        path = out_dir / a.path
-        if not path.exists() or _sha256(path) != a.sha256:
-            return None
+        write_source_key(out_dir, source_key(project, config))
     return artifacts
 
 
@@ -323,18 +215,6 @@ def _timed(log: Log, what: str) -> Iterator[None]:
 
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _sha256(path: Path) -> str:
-    """sha256 of a file; for a directory, of its sorted listing of ``<sha256>  <path>`` lines."""
-    if path.is_file():
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    lines = [
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(path).as_posix()}\n"
-        for p in sorted(path.rglob("*"))
-        if p.is_file()
-    ]
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def is_user_error(exc: Exception) -> bool:

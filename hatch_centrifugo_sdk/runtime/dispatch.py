@@ -106,6 +106,50 @@ class ApiVersionResult(BaseModel):
     service_version: Optional[str] = Field(None, description="The service's version, when it was configured")
 
 
+class SecretCheck:
+    """One proxy endpoint's shared secret: the constant-time comparison, and the 403 with its
+    warning. A probe sends thousands of refused requests: the first is logged, then a count
+    per interval."""
+
+    def __init__(self, secret: str | None, header: str, request: str, requests: str) -> None:
+        self._secret = secret.encode() if secret is not None else None  # None: insecure, all pass
+        self.header = header
+        self.request, self.requests = request, requests  # "an RPC proxy request", "RPC proxy requests"
+        self.log_interval = 60.0  # seconds between two warnings
+        self._refusals = 0
+        self._logged_at = -math.inf
+
+    def matches(self, given: bytes | None) -> bool:
+        """Whether ``given``, the secret header's value (None: absent), is the shared secret."""
+        if self._secret is None:
+            return True
+        return given is not None and hmac.compare_digest(given, self._secret)
+
+    def refusal(self, http_method: str, given: bytes | None) -> Reply | None:
+        """405 for a method other than POST, 403 (logged) for a wrong secret, else None."""
+        if http_method != "POST":
+            return _NOT_ALLOWED
+        return None if self.matches(given) else self.forbidden()
+
+    def forbidden(self) -> Reply:
+        self._refusals += 1
+        now = time.monotonic()
+        if now - self._logged_at >= self.log_interval:
+            if self._logged_at == -math.inf:
+                logger.warning(
+                    "refused %s without the right %s header (the caller is not Centrifugo, or its "
+                    "secret differs); more refusals are logged at most once every %gs, with their count",
+                    self.request, self.header, self.log_interval,
+                )
+            else:
+                logger.warning(
+                    "refused %d %s without the right %s header in the last %.0fs",
+                    self._refusals, self.requests, self.header, now - self._logged_at,
+                )
+            self._refusals, self._logged_at = 0, now
+        return Reply(403, _json({"detail": f"missing or wrong {self.header} header"}))
+
+
 class Dispatcher:
     """Answers Centrifugo's RPC proxy requests with the handlers of ``registry``."""
 
@@ -151,10 +195,7 @@ class Dispatcher:
         self.handler_timeout = handler_timeout
         self.max_payload_bytes = max_payload_bytes
         self.blocking_threshold = blocking_threshold
-        self.refusal_log_interval = 60.0  # seconds between two warnings about refused requests
-        self._refusals = 0
-        self._refusals_logged_at = -math.inf
-        self._secret = proxy_secret.encode() if proxy_secret is not None else None
+        self.secret = SecretCheck(proxy_secret, secret_header, "an RPC proxy request", "RPC proxy requests")
         self.service_version = service_version
         self._revision = -1
         self._adapter: TypeAdapter[Any] | None = None
@@ -184,10 +225,9 @@ class Dispatcher:
         The one check of every endpoint: POST only (405), the shared secret (403, ``secret``
         is the header's value, None when absent), and a declared size over the limit (413).
         """
-        if http_method != "POST":
-            return _NOT_ALLOWED
-        if not self.secret_matches(secret):
-            return self.forbidden()
+        refused = self.secret.refusal(http_method, secret)
+        if refused is not None:
+            return refused
         if content_length is not None and content_length.isdigit() and int(content_length) > self.max_payload_bytes:
             return self.payload_too_large()
         return None
@@ -205,28 +245,19 @@ class Dispatcher:
 
     def secret_matches(self, given: bytes | None) -> bool:
         """Whether ``given``, the secret header's value (None: absent), is the shared secret."""
-        if self._secret is None:
-            return True
-        return given is not None and hmac.compare_digest(given, self._secret)
+        return self.secret.matches(given)
 
     def forbidden(self) -> Reply:
-        # A probe sends thousands of these: log the first, then a count per interval.
-        self._refusals += 1
-        now = time.monotonic()
-        if now - self._refusals_logged_at >= self.refusal_log_interval:
-            if self._refusals_logged_at == -math.inf:
-                logger.warning(
-                    "refused an RPC proxy request without the right %s header (the caller is not Centrifugo, or its "
-                    "secret differs); more refusals are logged at most once every %gs, with their count",
-                    self.secret_header, self.refusal_log_interval,
-                )
-            else:
-                logger.warning(
-                    "refused %d RPC proxy requests without the right %s header in the last %.0fs",
-                    self._refusals, self.secret_header, now - self._refusals_logged_at,
-                )
-            self._refusals, self._refusals_logged_at = 0, now
-        return Reply(403, _json({"detail": f"missing or wrong {self.secret_header} header"}))
+        return self.secret.forbidden()
+
+    @property
+    def refusal_log_interval(self) -> float:
+        """Seconds between two warnings about refused requests."""
+        return self.secret.log_interval
+
+    @refusal_log_interval.setter
+    def refusal_log_interval(self, seconds: float) -> None:
+        self.secret.log_interval = seconds
 
     def payload_too_large(self) -> Reply:
         return _error("PAYLOAD_TOO_LARGE", f"request body exceeds the service's limit of {self.max_payload_bytes} bytes")

@@ -11,16 +11,15 @@ own endpoint with its own request shape, and the two share only the secret.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import os
 from typing import Any
 
-from .asgi import INSECURE_ENV, SECRET_ENV, Receive, Scope, Send
+from .asgi import INSECURE_ENV, SECRET_ENV, Receive, Scope, Send, _ClientGone, _lifespan, _read_body, _respond
 from .channels import Channel
 from .connection import Connection
-from .dispatch import PROXY_SECRET_HEADER
+from .dispatch import PROXY_SECRET_HEADER, Reply, SecretCheck
 from .registry import Registry, default_registry
 
 logger = logging.getLogger("hatch_centrifugo_sdk.subscribe")
@@ -48,13 +47,11 @@ class SubscribeProxy:
         if proxy_secret == "":
             raise ValueError("proxy_secret is empty: use a long random value")
         self.registry = registry
-        self._secret = proxy_secret.encode() if proxy_secret else None
+        self.secret = SecretCheck(proxy_secret, secret_header, "a subscribe proxy request", "subscribe proxy requests")
         self.secret_header = secret_header
 
     def secret_matches(self, given: bytes | None) -> bool:
-        if self._secret is None:
-            return True
-        return given is not None and hmac.compare_digest(given, self._secret)
+        return self.secret.matches(given)
 
     def find(self, channel: str) -> Channel[Any] | None:
         namespace = channel.partition(":")[0]
@@ -107,39 +104,23 @@ class SubscribeProxyApp:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The RPC endpoint's ASGI handling: lifespan, the secret check (405, 403 logged at most
+        # once per interval), reading the body up to a limit.
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await _lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
-        if scope["method"] != "POST":
-            await _respond(send, 405, b'{"detail":"method not allowed"}')
-            return
         secret = next((v for k, v in scope["headers"] if k == self._secret_name), None)
-        if not self.proxy.secret_matches(secret):
-            logger.warning("refused a subscribe proxy request without the right %s header", self.proxy.secret_header)
-            await _respond(send, 403, b'{"detail":"forbidden"}')
+        refused = self.proxy.secret.refusal(scope["method"], secret)
+        if refused is not None:
+            await _respond(send, refused)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY:
-                await _respond(send, 413, b'{"detail":"request too large"}')
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        await _respond(send, 200, await self.proxy.handle(b"".join(chunks)))
-
-
-async def _respond(send: Send, status: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+        try:
+            body = await _read_body(receive, MAX_BODY)
+        except _ClientGone:
+            return
+        if len(body) > MAX_BODY:
+            await _respond(send, Reply(413, b'{"detail":"request too large"}'))
+            return
+        await _respond(send, Reply(200, await self.proxy.handle(body)))

@@ -19,6 +19,15 @@ def go_pascal(text: str) -> str:
     return out if out and not out[0].isdigit() else f"X{out}"
 
 
+# Top-level identifiers the SDK's fixed templates declare: a type is renamed away from them
+# (go_type) and the renderer refuses any other declaration of one.
+GO_SDK_NAMES = (
+    "API", "Client", "Config", "ErrUnauthorized", "NewAPI", "NewClient", "RPCError", "APIHash", "SDKVersion",
+    "ServiceVersion", "APIRelation", "APIRelationSame", "APIRelationClientOlder", "APIRelationClientNewer",
+    "APIRelationDifferent", "APIVersionCheck", "CompareAPI", "Nullable", "Some", "Null", "MaxParamsBytes", "Ptr",
+    "DateTime", "IdempotencyKeyMember", "CallOption", "WithRetries", "WithIdempotencyKey",
+)
+
 GO_RESERVED = frozenset(
     """break case chan const continue default defer else fallthrough for func go goto if import
     interface map package range return select struct switch type var
@@ -26,10 +35,8 @@ GO_RESERVED = frozenset(
     rune string uint uint8 uint16 uint32 uint64 uintptr true false iota nil append cap clear close
     complex copy delete imag len make max min new panic print println real recover
     context json errors fmt time centrifuge sync
-    Client API Config RPCError Option NewClient NewAPI ErrUnauthorized APIHash SDKVersion ServiceVersion
-    APIVersionCheck CompareAPI APIRelation APIRelationSame APIRelationClientOlder APIRelationClientNewer
-    APIRelationDifferent Nullable Some Null""".split()
-)
+    Option""".split()  # Option: no longer declared, still avoided so that no type's name changes
+) | frozenset(GO_SDK_NAMES)
 
 
 def go_type(name: str) -> str:

@@ -19,12 +19,17 @@ __all__ = ["enum_member", "unique"]  # the shared rules the renderer uses too
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 
 
+# What the SDK's package exports besides the API's types and error classes (its __all__).
+PYTHON_SDK_EXPORTS = (
+    "APIClient", "API_HASH", "ApiVersionCheck", "CentrifugoRPCClient", "RpcError", "SDK_VERSION", "SERVICE_VERSION"
+)
+
+# Names the SDK's modules declare or import, which a type must not take.
 PYTHON_SDK_NAMES = frozenset(
     """Any Optional List Dict Literal Union Annotated Field BaseModel ConfigDict RootModel
     datetime date time timedelta UUID Decimal Enum IntEnum StrEnum TYPE_CHECKING
-    APIClient CentrifugoRPCClient RpcError API_HASH SDK_VERSION SERVICE_VERSION ApiVersionCheck
     Relation compare_api annotations""".split()
-)
+) | frozenset(PYTHON_SDK_EXPORTS)
 
 
 # Attributes of pydantic.BaseModel that a field must not shadow.

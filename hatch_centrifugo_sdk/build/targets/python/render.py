@@ -35,6 +35,7 @@ from ....ir.model import (
     describe_constraints,
     walk,
 )
+from ... import text as text_rules
 from ...render import SdkInfo, render_template
 from .options import PythonOptions
 
@@ -54,6 +55,19 @@ _SCALARS: ScalarTable[tuple[str, str]] = {
     "uuid": ("_uuid.UUID", "UUID"),
     "decimal": ("_decimal.Decimal", "Decimal"),
     "bytes": ("_Utf8Bytes", "bytes"),  # the wire carries UTF-8 text: see models.py.j2
+}
+
+# The Python types a JSON value of each kind may have to be written as a literal of it; the
+# other kinds (strings the models parse) are left to validation.
+_LITERAL_TYPES: ScalarTable[tuple[type, ...]] = {
+    "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "any": (),
+    "datetime": (), "date": (), "time": (), "duration": (), "uuid": (), "decimal": (), "bytes": (),
+}
+# The README's sample value per kind; ``...`` where none is obvious.
+_EXAMPLES: ScalarTable[str] = {
+    "string": '"text"', "integer": "1", "number": "1.0", "boolean": "True", "any": "...",
+    "datetime": "...", "date": "...", "time": "...", "duration": "...", "uuid": "...", "decimal": "...",
+    "bytes": "...",
 }
 
 # The SDK module each template becomes, inside the import package.
@@ -192,8 +206,7 @@ def _context(api: Api, sdk: SdkInfo[PythonOptions]) -> dict[str, Any]:
         "type_names": type_names,
         "error_exports": sorted(["RpcError", *(e.cls for e in errors)]),
         "exports": sorted(
-            ["APIClient", "API_HASH", "ApiVersionCheck", "CentrifugoRPCClient", "RpcError", "SDK_VERSION", "SERVICE_VERSION"]
-            + [e.cls for e in errors]
+            [*naming.PYTHON_SDK_EXPORTS, *(e.cls for e in errors)]
             + type_names
         ),
         "stdlib_imports": types.stdlib_imports(),
@@ -415,9 +428,13 @@ class _Types:
             return True
         if isinstance(t, Nullable):
             return self._hashable(t.inner)
-        if isinstance(t, (Tuple, Union)):
-            return all(self._hashable(i) for i in (t.items if isinstance(t, Tuple) else t.variants))
-        return False
+        if isinstance(t, Tuple):
+            return all(self._hashable(i) for i in t.items)
+        if isinstance(t, Union):
+            return all(self._hashable(v) for v in t.variants)
+        if isinstance(t, (Array, Map)):
+            return False  # Python's list and dict are unhashable
+        assert_never(t)
 
     def literal(self, value: Any, t: TypeRef) -> str | None:
         """A Python expression of type ``t`` for the JSON ``value``; None where only validation can build it."""
@@ -426,8 +443,7 @@ class _Types:
         if isinstance(t, Scalar):
             if t.kind == "any":
                 return _json_literal(value)
-            expected = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float)}
-            fits = type(value) in expected.get(t.kind, ()) and _json_literal(value) is not None
+            fits = type(value) in _LITERAL_TYPES[t.kind] and _json_literal(value) is not None
             return _py(value) if fits else None
         if isinstance(t, Literal):
             return _py(value) if any(type(v) is type(value) and v == value for v in t.values) else None
@@ -440,44 +456,51 @@ class _Types:
                 if type(v) is type(value) and v == value:
                     return f"{naming.python_type(enum.name)}.{member}"
             return None
-        if isinstance(t, Array) and isinstance(value, list):
-            items = _complete([self.literal(v, t.item) for v in value])
+        if isinstance(t, Array):
+            items = _complete([self.literal(v, t.item) for v in value]) if isinstance(value, list) else None
             if items is None:
                 return None
             if self.collection(t) == "set":
                 return "{" + ", ".join(items) + "}" if items else "set()"
             return "[" + ", ".join(items) + "]"
-        if isinstance(t, Tuple) and isinstance(value, list) and len(value) == len(t.items):
+        if isinstance(t, Tuple):
+            if not isinstance(value, list) or len(value) != len(t.items):
+                return None
             items = _complete([self.literal(v, i) for v, i in zip(value, t.items)])
             if items is None:
                 return None
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-        if isinstance(t, Map) and isinstance(value, dict):
-            return _dict_literal(value, lambda v: self.literal(v, t.value))
+        if isinstance(t, Map):
+            return _dict_literal(value, lambda v: self.literal(v, t.value)) if isinstance(value, dict) else None
         if isinstance(t, Union):
             for variant in t.variants:
                 literal = self.literal(value, variant)
                 if literal is not None:
                     return literal
-        return None
+            return None
+        assert_never(t)
 
     def example(self, t: TypeRef) -> str:
         """A sample value for the README's usage example; ``...`` where none is obvious."""
         if isinstance(t, Nullable):
             return "None"
         if isinstance(t, Scalar):
-            return {"string": '"text"', "integer": "1", "number": "1.0", "boolean": "True"}.get(t.kind, "...")
+            return _EXAMPLES[t.kind]
         if isinstance(t, Literal):
             return _py(t.values[0])
-        if isinstance(t, Ref) and t.name in self._enums:
-            enum = self._enums[t.name]
+        if isinstance(t, Ref):
+            enum = self._enums.get(t.name)
+            if enum is None:
+                return "..."  # a model: its fields are the reader's to fill
             member = naming.python_enum_member(enum.member_names(naming.enum_member)[0])
             return f"{naming.python_type(enum.name)}.{member}"
         if isinstance(t, Array):
             return "set()" if self.collection(t) == "set" else "[]"
         if isinstance(t, Map):
             return "{}"
-        return "..."
+        if isinstance(t, (Tuple, Union)):
+            return "..."
+        assert_never(t)
 
     def stdlib_imports(self) -> list[str]:
         """The aliased standard-library imports models.py needs, sorted."""
@@ -588,13 +611,13 @@ def _escape_str_char(c: str) -> str:
 
 def _comment(text: str) -> str:
     """Text for one ``#`` comment line: whitespace runs as one space, control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
+    return text_rules.show_controls(text_rules.collapse_whitespace(text))
 
 
 def _table_cell(text: str) -> str:
-    """Text that stays inside one Markdown table cell, control characters shown escaped."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.replace("\t", " "))
+    """Text that stays inside one Markdown table cell: line breaks as ``<br>``, control characters
+    and backslashes shown as written."""
+    return text_rules.markdown_cell(text, flatten=text_rules.html_breaks, escape_backslashes=True)
 
 
 def _toml_string(text: str) -> str:

@@ -10,6 +10,17 @@ from ...naming import avoid, camel, enum_member, unique
 __all__ = ["enum_member", "unique"]  # the shared rules the renderer uses too
 
 
+# What the SDK's fixed modules declare. The values are also CommonJS exports, per module
+# (the renderer lists them): types.js's, errors.js's and the client's in index.js.
+TS_TYPES_VALUES = ("API_HASH", "SDK_VERSION", "SERVICE_VERSION", "compareApi")
+TS_ERRORS_VALUES = ("ErrorCode", "RpcError")
+TS_CLIENT_VALUES = ("CentrifugoRPCClient", "APIClient")
+TS_SDK_NAMES = frozenset(
+    TS_TYPES_VALUES + TS_ERRORS_VALUES + TS_CLIENT_VALUES
+    + ("ApiVersionCheck", "ApiRelation", "CentrifugoRPCClientOptions", "CallOptions")  # types only
+    + ("TypedSubscription", "UnknownEvent", "SubscriptionHandlers")  # declared with channels
+)
+
 TS_RESERVED = frozenset(
     """break case catch class const continue debugger default delete do else enum export extends
     false finally for function if import in instanceof new null return super switch this throw
@@ -17,10 +28,9 @@ TS_RESERVED = frozenset(
     protected public await any boolean number string symbol never unknown object undefined bigint
     type of as async declare keyof readonly require module namespace abstract constructor get set
     Array Record Promise Error Date Map Set Object String Number Boolean Symbol Function JSON Math
-    Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket
-    Centrifuge APIClient RpcError API_HASH SDK_VERSION SERVICE_VERSION ApiVersionCheck ApiRelation compareApi
-    CentrifugoRPCClient CentrifugoRPCClientOptions CallOptions ErrorCode TypeError""".split()
-)
+    Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType WebSocket TypeError
+    Centrifuge""".split()
+) | TS_SDK_NAMES
 
 
 def ts_type(name: str) -> str:

@@ -35,6 +35,7 @@ from ....ir.model import (
     describe_constraints,
     walk,
 )
+from ... import text as text_rules
 from ...render import SdkInfo, render_template
 from .options import TypeScriptOptions
 
@@ -201,12 +202,12 @@ def _notes(t: TypeRef) -> list[str]:
 
 def doc_lines(text: str) -> list[str]:
     """Lines safe inside a ``/** */`` comment."""
-    return [line.rstrip().replace("*/", "*\\/") for line in text.strip().splitlines()]
+    return text_rules.block_comment_lines(text, "*/", "*\\/")
 
 
 def one_line(text: str) -> str:
-    """A description for a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """A description for a Markdown table cell: whitespace runs as one space, ``|`` escaped."""
+    return text_rules.markdown_cell(text, flatten=text_rules.collapse_whitespace)
 
 
 @dataclass(frozen=True)
@@ -379,13 +380,13 @@ def _context(api: Api, sdk: SdkInfo[TypeScriptOptions]) -> dict[str, Any]:
     operations = [_operation(api, m) for m in api.methods]
     enums = [_enum(e) for e in api.enums]
     # CommonJS exports per module: (name, value); the index re-exports the other two modules'.
-    type_values = ["API_HASH", "SDK_VERSION", "SERVICE_VERSION", "compareApi", *(e.name for e in enums)]
-    error_values = ["ErrorCode", "RpcError"]
+    type_values = [*naming.TS_TYPES_VALUES, *(e.name for e in enums)]
+    error_values = list(naming.TS_ERRORS_VALUES)
     exports = {
         "types": [(n, n) for n in type_values],
         "errors": [(n, n) for n in error_values],
         "index": [(n, f"errors.{n}") for n in error_values] + [(n, f"types.{n}") for n in type_values]
-        + [("CentrifugoRPCClient", "CentrifugoRPCClient"), ("APIClient", "APIClient")]
+        + [(n, n) for n in naming.TS_CLIENT_VALUES]
         + [("TypedSubscription", "TypedSubscription")] * bool(api.channels),
     }
     example = None
