@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Literal, Union
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from hatch_centrifugo_sdk import Registry
 from hatch_centrifugo_sdk.build.targets.go import names as go_names
@@ -170,3 +170,51 @@ def test_a_plain_union_of_open_models_picks_the_variant_its_literal_tag_names(tm
     assert (report["create"], report["delete"], report["update"]) == (False, False, True), report
     assert report["kind"] == "update_file" and report["is_update"] and report["status"] == "completed"
     assert report["wire"] == wire
+
+
+class Unset(BaseModel):
+    """githubkit's shape: an open model whose fields are Missing[str] (a literal or a string)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    f0: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f1: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f2: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f3: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f4: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f5: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f6: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f7: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f8: Union[Literal["<UNSET>"], str] = "<UNSET>"
+    f9: Union[Literal["<UNSET>"], str] = "<UNSET>"
+
+
+def test_open_models_and_literal_slots_decode_each_member_once(tmp_path: Path) -> None:
+    """Each string of an open model's union fields costs its own value (the string and the slot's
+    pointer): the literal slot compares the JSON text without decoding it, and the unknown-member
+    scan copies only the members it keeps (it copied every member)."""
+    registry = Registry()
+
+    async def get(conn, params: Unset) -> Unset:  # type: ignore[no-untyped-def]
+        return params
+
+    get.__annotations__ = {"conn": object, "params": Unset, "return": Unset}
+    registry.rpc("unset.get")(get)
+    api = parse_api(registry)
+    sdks = render_sdks("nested", api)
+    # Allocations of the decode alone: the encode is run once, after.
+    program = ALLOCS.replace("RESULT", go_names.go_type(api.methods[0].result)).replace(
+        "\t		again, _ = json.Marshal(node)\n\t\t})", "\t\t})\n\t\tvar node sdk.RESULT\n\t\t_ = fastjson.Unmarshal([]byte(raw), &node)\n\t\tagain, _ = json.Marshal(node)"
+    ).replace("RESULT", go_names.go_type(api.methods[0].result))
+    assert program.count("json.Marshal(node)") == 1 and "})\n\t\tvar node" in program
+    root = go_workspace([sdks], tmp_path, {"main.go": program})
+    done = go(root, "build", "-o", "allocs", ".")
+    assert done.returncode == 0, output(done)
+    known = {f"f{i}": f"value {i}" for i in range(10)}
+    raw = json.dumps({**known, "added": "by a newer service"})
+    ran = run([str(root / "allocs"), raw], root)
+    assert ran.returncode == 0, output(ran)
+    report = json.loads(ran.stdout)[raw]
+    assert report["wire"] == json.loads(raw)
+    # Per field: the string and its pointer; then a few for the model, the member map, the kept member.
+    assert report["allocs"] <= 2 * len(known) + 12, report["allocs"]  # 79 when every member was copied

@@ -244,6 +244,7 @@ class GoHelper:
     variants: tuple[GoVariant, ...] = ()
     discriminator: str = ""  # tagged: the Go string literal of the tag field's wire name
     items: tuple[str, ...] = ()  # tuple: the fields, in order
+    choose_objects: bool = False  # union: several variants take an object, its keys choose
 
 
 @dataclass(frozen=True)
@@ -399,7 +400,7 @@ class _Types:
         elif "nullable" in helpers:
             self.imports.add("bytes")
         if "members" in helpers:
-            self.imports.add("slices")
+            self.imports.update({"slices", "strings"})
         if {"union", "members"} & set(helpers):
             self.imports.add(FASTJSON)
 
@@ -489,13 +490,16 @@ class _Types:
             for i in order
         ]
         models = any(isinstance(v, Ref) and isinstance(self.api.lookup(v.name), ObjectModel) for v in variants)
+        # An object's keys are read only to choose between variants that take objects: one alone decodes it.
+        choosing = models and sum(self.json_kind(v) in ("o", "") for v in variants) > 1
         tags = [self.literal_fields(v) for v in variants]
         doc = doc_comment(
             f"{name} holds one of: {', '.join(held)}. Decoding sets the first, in this order, that accepts "
             "the JSON value"
             + (": a model takes an object that has each of its required fields and no other field, and on a "
-               "second pass (a newer service may add fields) one that has each required field." if models else ".")
-            + (" A model's literal fields, when present, must hold one of their values." if any(
+               "second pass (a newer service may add fields) one that has each required field." if choosing
+               else ": the model takes any object." if models else ".")
+            + (" A model's literal fields, when present, must hold one of their values." if choosing and any(
                 t != "nil" for t in tags) else "")
         )
         literals = any(isinstance(v, Literal) for v in variants)
@@ -509,6 +513,7 @@ class _Types:
                           kind=self.json_kind(variants[i]), known=self.known_keys(variants[i]), literals=tags[i])
                 for i in order
             ),
+            choose_objects=choosing,
         ))
         return _Mapped(name, False, [n for m in mapped for n in m.notes])
 
