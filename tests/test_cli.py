@@ -85,11 +85,15 @@ def test_check_warns_about_docs_and_unregistered_handlers(tmp_path: Path) -> Non
     assert result.stdout.splitlines() == [
         f"warning: {handlers}:{line_of(handlers, '<- field')}: model 'StatsParams', field 'verbose': "
         "has no description; the SDKs show Field(description=...) as its documentation",
+        f"warning: {handlers}:{line_of(handlers, 'total: int')}: model 'StatsResult', field 'total': an int without "
+        "bounds within ±(2**53-1): the TypeScript SDK reads it as a JavaScript number, which rounds larger values "
+        "(9007199254740993 arrives as 9007199254740992); bound it with Field(ge=-(2**53-1), le=2**53-1) or send "
+        "larger values as str",
         f"warning: {handlers}:{line_of(handlers, '<- handler')}: handler 'reset' ('tasks.reset'): "
         "has no docstring; the SDKs show it as the method's documentation",
         f"warning: {handlers}:{line_of(handlers, '<- unregistered')}: function 'forgotten': looks like a handler "
         'but is not registered, so no SDK has it; decorate it with @websocket_rpc("...") if clients should call it',
-        "2 handlers in svc.handlers: no errors, 3 warnings",
+        "2 handlers in svc.handlers: no errors, 4 warnings",
     ]
 
 

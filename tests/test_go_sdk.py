@@ -337,7 +337,7 @@ func main() {
 		panic(err)
 	}
 	var when time.Time = item.CreatedAt.Time
-	var kind string = kitchensdk.ItemKindTask
+	var kind kitchensdk.ItemKind = item.Kind
 	var color kitchensdk.Color = item.Tags[0].Color
 	fmt.Println(len(items), when, kind, item.Priority == kitchensdk.PriorityHigh, color, kitchensdk.APIHash, kitchensdk.SDKVersion, kitchensdk.CodeInvalidParams)
 
@@ -356,7 +356,7 @@ func main() {
 	var loop *oddsdk.Boros = oddsdk.Ouro{}.Boros
 	fmt.Println(pet, either, second, loop.Ouro, loop.Pair.Item0, shapes.Tree.Children[0].Parent)
 	var shade oddsdk.Shade = oddsdk.ShadeDarkBlueToo
-	var code int64 = oddsdk.EverythingInputCodeValue2
+	var code oddsdk.EverythingInputCode = oddsdk.EverythingInputCodeValue2
 	fmt.Println(everything.UserID, everything.UserID2, everything.OddNameV2, shade, code, oddsdk.LevelMinusOne)
 }
 """
@@ -673,7 +673,8 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         'ColorDarkBlue Color = "dark-blue"',
         "type Priority int",
         "PriorityHigh Priority = 2",  # the IntEnum's own member names
-        'ItemKindBug  = "bug"',
+        "type ItemKind string",  # a literal field's own type, its values typed constants
+        'ItemKindBug ItemKind = "bug"',
         "ID int64 `json:\"id\"`",
         "UserID string `json:\"user_id\"`",
         "CreatedAt DateTime `json:\"created_at\"`",  # a time.Time, and whether it came without a zone
@@ -684,7 +685,7 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         "Tags []Tag `json:\"tags\"`",
         "Attributes map[string]int64 `json:\"attributes\"`",
         "Priority Priority `json:\"priority\"`",
-        "Kind string `json:\"kind\"`",
+        "Kind ItemKind `json:\"kind\"`",
         "Items []Item `json:\"items\"`",
     ):
         assert squeeze(line) in squeeze(models), line
@@ -704,8 +705,8 @@ def test_models_map_each_kind(kitchen_files: dict[str, str], odds_files: dict[st
         'ShadeEmpty Shade = ""',
         "LevelMinusOne Level = -1",
         "LevelOne Level = 1",
-        "EverythingInputCodeValue3 = 3",
-        "EverythingOutputCodeValue3 = 3",
+        "EverythingInputCodeValue3 EverythingInputCode = 3",
+        "EverythingOutputCodeValue3 EverythingOutputCode = 3",
         "OddNameV2 string `json:\"odd-name.v2\"`",
         "// Format: decimal number as a string, e.g. 12.50.",
         "// Format: ISO 8601 duration, e.g. P1DT2H30M.",

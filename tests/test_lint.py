@@ -83,3 +83,29 @@ def test_fields_are_located_as_inspect_would_find_them() -> None:
         offset = next(i for i, text in enumerate(lines) if text.strip().startswith(f"{name}:"))
         assert field_location(nested, name) == f"{__file__}:{first + offset}"
     assert field_location(Own, "bare") == f"{__file__}:{inspect.getsourcelines(Own)[1] + 2}"
+
+
+class Counts(BaseModel):
+    """Ints a JavaScript number holds exactly only when their bounds say so."""
+
+    bounded: int = Field(ge=-(2**53 - 1), le=2**53 - 1, description="Safe in every SDK")
+    unsigned: int = Field(ge=0, lt=2**53, description="Safe too")
+    id: int = Field(description="Unbounded: 2**63-1 fits Python and Go, not a JavaScript number")
+    too_wide: int = Field(ge=0, le=2**63 - 1, description="Bounded, but past 2**53")
+    many: list[int | None] = Field(description="Unbounded items")
+    flag: bool = Field(description="Not an int")
+
+
+def test_unbounded_int_fields_are_named_when_the_typescript_sdk_is_built() -> None:
+    warnings = lint(registry_of(Counts), typescript=True)
+    assert [(w.subject, w.kind) for w in warnings] == [
+        (f"model 'Counts', field '{name}'", "unsafe-integer") for name in ("id", "too_wide", "many")
+    ]
+    assert str(warnings[0]) == (
+        f"{__file__}:{inspect.getsourcelines(Counts)[1] + 5}: model 'Counts', field 'id': an int without bounds within "
+        "±(2**53-1): the TypeScript SDK reads it as a JavaScript number, which rounds larger values "
+        "(9007199254740993 arrives as 9007199254740992); bound it with Field(ge=-(2**53-1), le=2**53-1) or send "
+        "larger values as str"
+    )
+    assert lint(registry_of(Counts)) == []  # no TypeScript SDK: nothing is rounded
+    assert lint(registry_of(Counts), silence=["unsafe-integer"], typescript=True) == []

@@ -52,7 +52,7 @@ def check(args: argparse.Namespace) -> int:
     # The API does not depend on the version, so a dynamic version source is not consulted.
     api = load_api(Project(root, metadata.name, ""), config)
     handlers = [h for h in default_registry]
-    warnings = lint(handlers, config.modules, config.silence_warnings)
+    warnings = lint(handlers, config.modules, config.silence_warnings, typescript="typescript" in config.languages)
     for line in summarise(warnings, config.table):
         print(f"warning: {line}")
     where = [f"the apps of {config.django_settings}"] if config.django_settings else []

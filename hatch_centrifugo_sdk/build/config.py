@@ -15,7 +15,7 @@ from .target import TargetOptions
 PLUGIN_NAME = "centrifugo-sdk"
 
 # The kinds of lint warning, as the `silence-warnings` key names them (see lint.py).
-WARNING_KINDS = ("handler-docstring", "field-description", "unregistered-handler")
+WARNING_KINDS = ("handler-docstring", "field-description", "unregistered-handler", "unsafe-integer")
 
 # Keys hatchling itself reads from every build-hook table.
 HATCHLING_KEYS = frozenset(

@@ -59,7 +59,8 @@ class CentrifugoSdkBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 lines = [self._users_paths(f"{PLUGIN_NAME}: {e}") for e in getattr(exc, "errors", [exc])]
                 self.app.abort("\n".join(lines))
             raise
-        for line in summarise(lint(default_registry, config.modules, config.silence_warnings), config.table):
+        found = lint(default_registry, config.modules, config.silence_warnings, typescript="typescript" in config.languages)
+        for line in summarise(found, config.table):
             self.app.display_warning(f"{PLUGIN_NAME}: {line}")
         for a in artifacts:
             self.app.display_success(f"{PLUGIN_NAME}: {out_dir / a.path}")

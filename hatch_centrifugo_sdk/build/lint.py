@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import os
 import sys
 import sysconfig
+import types
 import typing
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,11 +42,14 @@ class LintWarning:
         return f"{self.file}:{self.line}: {self.subject}: {self.message}"
 
 
-def lint(handlers: Iterable[Handler], modules: Iterable[str] = (), silence: Iterable[str] = ()) -> list[LintWarning]:
+def lint(
+    handlers: Iterable[Handler], modules: Iterable[str] = (), silence: Iterable[str] = (), typescript: bool = False,
+) -> list[LintWarning]:
     """Warnings for ``handlers`` (and unregistered handler-like functions in ``modules``), sorted by place.
 
-    Only the project's own models are linted: a model installed from a distribution (openai's,
-    githubkit's) is not the project's to document. ``silence`` names warning kinds to leave out.
+    Only the project's own models are linted for documentation: a model installed from a distribution
+    (openai's, githubkit's) is not the project's to document. ``silence`` names warning kinds to leave
+    out. ``typescript``: the TypeScript SDK is built, so every int field JavaScript may round is named.
     """
     handlers = sorted(handlers, key=lambda h: h.method)
     silenced = set(silence)
@@ -66,6 +72,12 @@ def lint(handlers: Iterable[Handler], modules: Iterable[str] = (), silence: Iter
                             "has no description; the SDKs show Field(description=...) as its documentation",
                             "field-description")
                     )
+    if typescript and "unsafe-integer" not in silenced:
+        for use in walk_models(handlers):
+            for name, info in use.model.model_fields.items():
+                if _unsafe_int(info.annotation, info.metadata):
+                    found.add(_at(field_location(use.model, name), f"model {use.model.__name__!r}, field {name!r}",
+                                  UNSAFE_INTEGER, "unsafe-integer"))
     registered = {inspect.unwrap(h.func) for h in handlers}
     for module in modules if "unregistered-handler" not in silenced else ():
         for func in _handler_like(sys.modules.get(module)):
@@ -76,6 +88,34 @@ def lint(handlers: Iterable[Handler], modules: Iterable[str] = (), silence: Iter
                         "decorate it with @websocket_rpc(\"...\") if clients should call it", "unregistered-handler")
                 )
     return sorted(found)
+
+
+# The largest integer a JavaScript number holds exactly, and every one below it (Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INTEGER = 2**53 - 1
+UNSAFE_INTEGER = (
+    "an int without bounds within ±(2**53-1): the TypeScript SDK reads it as a JavaScript number, which rounds "
+    "larger values (9007199254740993 arrives as 9007199254740992); bound it with Field(ge=-(2**53-1), "
+    "le=2**53-1) or send larger values as str"
+)
+
+
+def _unsafe_int(annotation: Any, metadata: list[Any]) -> bool:
+    """Whether a field's type holds an int whose bounds (``metadata``: the constraints on it) do not keep
+    it within ±MAX_SAFE_INTEGER. A field's constraints apply through Optional, not to a list's items."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *extra = typing.get_args(annotation)
+        return _unsafe_int(base, [*metadata, *(m for e in extra for m in getattr(e, "metadata", [e]))])
+    if annotation is int:
+        low = max([getattr(m, "ge", None) for m in metadata] + [getattr(m, "gt", None) for m in metadata],
+                  key=lambda v: -math.inf if v is None else v, default=None)
+        high = min([getattr(m, "le", None) for m in metadata] + [getattr(m, "lt", None) for m in metadata],
+                   key=lambda v: math.inf if v is None else v, default=None)
+        return low is None or high is None or low < -MAX_SAFE_INTEGER or high > MAX_SAFE_INTEGER + 1
+    if isinstance(annotation, type) and issubclass(annotation, (bool, Enum, BaseModel)):
+        return False
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    through = metadata if typing.get_origin(annotation) in (typing.Union, types.UnionType) else []
+    return any(_unsafe_int(a, through) for a in args if not isinstance(a, (int, str, bytes)))
 
 
 def summarise(warnings: Iterable[LintWarning], prefix: str) -> list[str]:

@@ -97,6 +97,19 @@ class PresenceSeen(BaseModel):
     sent: List[str]
 
 
+class Numbers(BaseModel):
+    """Integers past 2**53: exact in Python and Go, rounded by a JavaScript number (the TypeScript SDK's)."""
+
+    big: int
+    bigs: List[int]
+    safe: int = Field(0, ge=-(2**53 - 1), le=2**53 - 1)
+
+
+class NumbersSeen(BaseModel):
+    params: Numbers
+    sent: List[str]
+
+
 class KindsSeen(BaseModel):
     params: Kinds
     sent: List[str]
@@ -129,3 +142,9 @@ async def kinds_echo(conn: Connection, params: Kinds) -> KindsSeen:
 async def formats_echo(conn: Connection, params: Formats) -> FormatsSeen:
     """Answers with the params as decoded and the names that were sent."""
     return FormatsSeen(params=params, sent=sent_names(params))
+
+
+@registry.rpc("numbers.echo")
+async def numbers_echo(conn: Connection, params: Numbers) -> NumbersSeen:
+    """Answers with the params as decoded and the names that were sent."""
+    return NumbersSeen(params=params, sent=sent_names(params))

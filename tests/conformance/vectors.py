@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -29,6 +29,7 @@ class Case:
     params_wire: dict[str, Any]
     result_wire: dict[str, Any]
     result_values: dict[str, Any]
+    lossy: dict[str, str] = field(default_factory=dict)  # SDK → how it knowingly differs (see the case)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Rejected:
 def load_cases(path: Path = VECTORS) -> list[Case]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [
-        Case(c["name"], c["method"], c["params"]["values"], c["params"]["wire"], c["result"]["wire"], c["result"]["values"])
+        Case(c["name"], c["method"], c["params"]["values"], c["params"]["wire"], c["result"]["wire"], c["result"]["values"],
+             c.get("lossy", {}))
         for c in data["cases"]
     ]
 

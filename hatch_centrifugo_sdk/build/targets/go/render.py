@@ -83,6 +83,7 @@ def render(api: Api, sdk: SdkInfo[GoOptions]) -> dict[str, str]:
         + [(e.name, f"enum {e.wire!r}") for e in enums]
         + [(c.name, f"a value of enum {e.wire!r}") for e in enums for c in e.consts]
         + [(c.name, f"a literal value of {g.owner}") for m in models for g in m.literals for c in g.consts]
+        + [(g.name, f"the literal type of {g.owner}") for m in models for g in m.literals if g.name]
         + [(h.name, f"the type of {h.owner}") for m in models for h in m.helpers]
         + [(f"{h.name}Variant", f"the variants of {h.owner}") for m in models for h in m.helpers if h.kind == "tagged"]
         + [(c.name, "an error code constant") for c in codes]
@@ -205,6 +206,9 @@ class LiteralGroup:
     doc: tuple[str, ...]
     consts: tuple[GoConst, ...]
     rows: tuple[str, ...]
+    name: str = ""  # the named type of the field's values ("" in a union's slot: untyped constants)
+    base: str = ""  # its underlying type: string | int64
+    type_doc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,7 @@ class GoVariant:
     allowed: str = ""  # union: a literal variant's values (Go literals); it accepts only these
     kind: str = ""  # union: the JSON kind it takes ("o"bject, "a"rray, "s"tring, "n"umber, "b"ool; "" any)
     known: str = "nil"  # union: a closed model's wire names (Go expression); "nil" when it takes any key
+    literals: str = "nil"  # union: a model's literal fields, []string{wire name, allowed JSON texts...}, ...
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,7 @@ class GoHelper:
     variants: tuple[GoVariant, ...] = ()
     discriminator: str = ""  # tagged: the Go string literal of the tag field's wire name
     items: tuple[str, ...] = ()  # tuple: the fields, in order
+    choose_objects: bool = False  # union: several variants take an object, its keys choose
 
 
 @dataclass(frozen=True)
@@ -369,12 +375,12 @@ class _Types:
         list or map instead of null, a one-value literal's value instead of the zero value."""
         if isinstance(t, (Array, Map)) and mapped.expr.startswith(("[]", "map[")):
             return (f"if p.{name} == nil {{", f"\tp.{name} = {mapped.expr}{{}}", "}")
-        if isinstance(t, Literal) and len(t.values) == 1 and mapped.expr in ("string", "int64", "bool"):
+        if isinstance(t, Literal) and len(t.values) == 1:
             value = t.values[0]
-            if mapped.expr == "bool":
+            if isinstance(value, bool):
                 return (f"p.{name} = true",) if value is True else ()
             const = self.literals[-1].consts[0].name
-            zero = '""' if mapped.expr == "string" else "0"
+            zero = '""' if isinstance(value, str) else "0"
             return (f"if p.{name} == {zero} {{", f"\tp.{name} = {const}", "}") if value not in ("", 0) else ()
         return ()
 
@@ -386,7 +392,7 @@ class _Types:
         elif "nullable" in helpers:
             self.imports.add("bytes")
         if "members" in helpers:
-            self.imports.add("slices")
+            self.imports.update({"slices", "strings"})
         if {"union", "members"} & set(helpers):
             self.imports.add(FASTJSON)
 
@@ -431,7 +437,9 @@ class _Types:
         self.taken.add(name)
         return name
 
-    def literal(self, t: Literal, where: str, owner: tuple[str, str]) -> _Mapped:
+    def literal(self, t: Literal, where: str, owner: tuple[str, str], named: bool = True) -> _Mapped:
+        """A named type with a constant per value (``named``), else the base type and untyped
+        constants: a union's slot (named after its value) already tells its values apart."""
         values = t.values
         if all(isinstance(v, bool) for v in values):
             return _Mapped("bool", False, [f"Allowed: {', '.join(json.dumps(v) for v in values)}."])
@@ -443,18 +451,27 @@ class _Types:
             kinds = (str, int, bool)
             groups = [Literal(tuple(v for v in values if type(v) is k)) for k in kinds]
             return self.union(tuple(g for g in groups if g.values), where, owner)
-        prefix = "".join(owner)
+        prefix = self.helper_name(owner) if named else "".join(owner)
         names = naming.unique(naming.go_const(prefix, v) for v in values)
         consts = tuple(GoConst(n, go_string(v) if isinstance(v, str) else str(v)) for n, v in zip(names, values))
         doc = doc_comment(f"Values of {owner[0]}.{owner[1]}.")
-        self.literals.append(LiteralGroup(where, ".".join(owner), doc, consts, _align_consts(consts, "")))
-        return _Mapped(expr, False, [f"One of the {prefix}* constants."])
+        if not named:
+            self.literals.append(LiteralGroup(where, ".".join(owner), doc, consts, _align_consts(consts, "")))
+            return _Mapped(expr, False, [f"One of the {prefix}* constants."])
+        type_doc = doc_comment(f"{prefix} is the type of {owner[0]}.{owner[1]}: {_or_list(t)}.")
+        self.literals.append(LiteralGroup(
+            where, ".".join(owner), doc, consts, _align_consts(consts, prefix), prefix, expr, type_doc,
+        ))
+        return _Mapped(prefix, False, [f"One of the {prefix}* constants."])
 
     def union(self, variants: tuple[TypeRef, ...], where: str, owner: tuple[str, str]) -> _Mapped:
         name = self.helper_name(owner)
         fields = naming.unique(self.variant_name(v) for v in variants)
         # Types inside a variant are named after it; the constants of literal variants after the field.
-        mapped = [self.map(v, where, owner if isinstance(v, Literal) else (name, f)) for v, f in zip(variants, fields)]
+        mapped = [
+            self.literal(v, where, owner, named=False) if isinstance(v, Literal) else self.map(v, where, (name, f))
+            for v, f in zip(variants, fields)
+        ]
         types = [m.expr if m.expr.startswith("*") else "*" + m.expr for m in mapped]
         width = max(map(len, fields)) + 1
         # A literal's slot takes only its values, and is tried before the others: a str variant
@@ -465,11 +482,17 @@ class _Types:
             for i in order
         ]
         models = any(isinstance(v, Ref) and isinstance(self.api.lookup(v.name), ObjectModel) for v in variants)
+        # An object's keys are read only to choose between variants that take objects: one alone decodes it.
+        choosing = models and sum(self.json_kind(v) in ("o", "") for v in variants) > 1
+        tags = [self.literal_fields(v) for v in variants]
         doc = doc_comment(
             f"{name} holds one of: {', '.join(held)}. Decoding sets the first, in this order, that accepts "
             "the JSON value"
             + (": a model takes an object that has each of its required fields and no other field, and on a "
-               "second pass (a newer service may add fields) one that has each required field." if models else ".")
+               "second pass (a newer service may add fields) one that has each required field." if choosing
+               else ": the model takes any object." if models else ".")
+            + (" A model's literal fields, when present, must hold one of their values." if choosing and any(
+                t != "nil" for t in tags) else "")
         )
         literals = any(isinstance(v, Literal) for v in variants)
         self.need("union")
@@ -479,9 +502,10 @@ class _Types:
             "union", name, where, doc, tuple(f"{f:<{width}}{t}" for f, t in zip(fields, types)),
             tuple(
                 GoVariant(fields[i], self.required_keys(variants[i]), allowed=_literal_values(variants[i]),
-                          kind=self.json_kind(variants[i]), known=self.known_keys(variants[i]))
+                          kind=self.json_kind(variants[i]), known=self.known_keys(variants[i]), literals=tags[i])
                 for i in order
             ),
+            choose_objects=choosing,
         ))
         return _Mapped(name, False, [n for m in mapped for n in m.notes])
 
@@ -507,6 +531,18 @@ class _Types:
         if not isinstance(target, ObjectModel):
             return "nil"
         return "[]string{" + ", ".join(go_string(f.name) for f in target.fields if f.required) + "}"
+
+    def literal_fields(self, t: TypeRef) -> str:
+        """A model's literal fields as Go ``[]string`` arguments: each its wire name then the JSON texts of its
+        values. Models that differ only in a tag (openai's) are told apart by these; "nil" when none."""
+        target = self.api.lookup(t.name) if isinstance(t, Ref) else None
+        if not isinstance(target, ObjectModel):
+            return "nil"
+        rows = [
+            "[]string{" + ", ".join(go_string(x) for x in (f.name, *(_json(v) for v in f.type.values))) + "}"
+            for f in target.fields if isinstance(f.type, Literal)
+        ]
+        return ", ".join(rows) if rows else "nil"
 
     def known_keys(self, t: TypeRef) -> str:
         target = self.api.lookup(t.name) if isinstance(t, Ref) else None
