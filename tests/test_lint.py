@@ -109,3 +109,23 @@ def test_unbounded_int_fields_are_named_when_the_typescript_sdk_is_built() -> No
     )
     assert lint(registry_of(Counts)) == []  # no TypeScript SDK: nothing is rounded
     assert lint(registry_of(Counts), silence=["unsafe-integer"], typescript=True) == []
+
+
+def test_unbounded_ints_of_installed_models_are_counted_once_per_distribution() -> None:
+    """A third-party model's int fields cannot be bounded by the project: one line per distribution
+    says how many there are (locating each field would parse the distribution's source files)."""
+    from openai.types import CompletionUsage
+
+    class Usage(BaseModel):
+        usage: CompletionUsage = Field(description="openai's own model")
+        count: int = Field(description="Ours", ge=0, le=2**53 - 1)
+
+    registry = registry_of(Usage)
+    warnings = lint(registry, typescript=True)
+    assert [(w.subject, w.kind) for w in warnings] == [("models installed from 'openai'", "unsafe-integer")]
+    handler = next(iter(registry))
+    assert str(warnings[0]).startswith(
+        f"{handler.location}: models installed from 'openai': 13 int fields without bounds within ±(2**53-1) "
+        "(e.g. model 'CompletionTokensDetails', field 'accepted_prediction_tokens'): the TypeScript SDK reads them "
+        "as JavaScript numbers, which round values above 2**53"
+    )

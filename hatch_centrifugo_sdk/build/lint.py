@@ -73,11 +73,28 @@ def lint(
                             "field-description")
                     )
     if typescript and "unsafe-integer" not in silenced:
+        # An installed model's fields are not the project's to bound: one line per distribution,
+        # at the first handler reaching it (locating each field would parse its huge sources).
+        installed: dict[str, tuple[str, list[str]]] = {}
+        where = {h.method: h.location for h in handlers}
         for use in walk_models(handlers):
             for name, info in use.model.model_fields.items():
-                if _unsafe_int(info.annotation, info.metadata):
-                    found.add(_at(field_location(use.model, name), f"model {use.model.__name__!r}, field {name!r}",
-                                  UNSAFE_INTEGER, "unsafe-integer"))
+                if not _unsafe_int(info.annotation, info.metadata):
+                    continue
+                subject = f"model {use.model.__name__!r}, field {name!r}"
+                if is_installed(use.model):
+                    top = use.model.__module__.split(".")[0]
+                    installed.setdefault(top, (where[use.method], []))[1].append(subject)
+                else:
+                    found.add(_at(field_location(use.model, name), subject, UNSAFE_INTEGER, "unsafe-integer"))
+        for top, (location, fields) in installed.items():
+            found.add(_at(
+                location, f"models installed from {top!r}",
+                f"{len(fields)} int fields without bounds within ±(2**53-1) (e.g. {fields[0]}): the TypeScript "
+                "SDK reads them as JavaScript numbers, which round values above 2**53; if such values occur, "
+                'return them in a model of your own as str, or set silence-warnings = ["unsafe-integer"]',
+                "unsafe-integer",
+            ))
     registered = {inspect.unwrap(h.func) for h in handlers}
     for module in modules if "unregistered-handler" not in silenced else ():
         for func in _handler_like(sys.modules.get(module)):
