@@ -910,6 +910,8 @@ def test_channels_are_typed_subscriptions(odds_files: dict[str, str]) -> None:
     assert 'checkChannelParams("owner", params.Owner, "kind", params.Kind)' in subscriptions
     assert 'channel := "pets.seen:" + params.Owner + "/" + params.Kind' in subscriptions
     assert "type PlansChangedHandlers = SubscriptionHandlers[SubscriptionModel]" in subscriptions
+    readme = odds_files["README.md"]
+    assert "## Channels" in readme and "### PetsSeen" in readme and "api.PetsSeen(oddsdk.PetsSeenParams{" in readme
 
 
 def test_an_api_without_channels_has_no_subscriptions(kitchen_files: dict[str, str]) -> None:
