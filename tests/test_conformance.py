@@ -10,7 +10,9 @@ forms, held against the service and against each SDK, offline and through the re
   every rejected one does not.
 - Go: a consumer decodes every wire form, finds the expected field values (by reflection,
   tests/conformance/go/check.go) and encodes the same wire form again.
-- Through Centrifugo: each SDK calls the service with every case and gets the expected result.
+- Through Centrifugo: each SDK calls the service with every case and gets the expected result, and
+  receives each channel event published as the vectors give it: a known variant as its model (TypeScript:
+  its JSON), a tag it does not know as its unknown case with the tag and the JSON.
 """
 
 from __future__ import annotations
@@ -39,13 +41,17 @@ from tests.conformance import models
 from tests.conformance.sdks import (
     Sdks, go, go_workspace, import_python, output, render_sdks, run, ts_project, tsc_strict, write_python,
 )
-from tests.conformance.vectors import HERE, Case, Rejected, load_cases, load_rejected, rename_enums, to_python
+from tests.conformance.vectors import (
+    HERE, Case, EventCase, Rejected, load_cases, load_events, load_rejected, rename_enums, to_python,
+)
 from tests.stack import Stack, run_stack
 
 REPO = HERE.parents[1]
 CASES = load_cases()
 REJECTED = load_rejected()
+EVENT_CHANNEL, EVENTS = load_events()
 API = parse_api(models.registry)
+CHANNEL = next(c for c in API.channels if c.name == EVENT_CHANNEL)
 METHODS = {m.name: m for m in API.methods}
 SERVICE_MODELS = {h.method: (h.params_model, h.result_model) for h in models.registry}
 
@@ -208,6 +214,12 @@ def ts_sources(sdks: Sdks) -> dict[str, str]:
             f"export const params: sdk.{ts_names.ts_type(method.params)} = {json.dumps(c.params_wire, ensure_ascii=False)};\n"
             f"export const result: sdk.{ts_names.ts_type(method.result)} = {json.dumps(c.result_wire, ensure_ascii=False)};\n"
         )
+    for i, e in enumerate(EVENTS):
+        if e.variant is not None:
+            sources[f"event_{i}.mts"] = (
+                f"// {e.name}\n{head}export const event: sdk.{ts_names.ts_type(e.variant)} = "
+                f"{json.dumps(e.wire, ensure_ascii=False)};\n"
+            )
     for i, r in enumerate(REJECTED):
         sources[f"rejected_{i}.mts"] = (
             f"{head}// @ts-expect-error {r.name}\n"
@@ -266,7 +278,7 @@ def go_generated(sdks: Sdks) -> str:
     """gen.go: SDK types by API model name, SDK calls by method name."""
     lines = [
         "// Written by the conformance test: the SDK's types and calls, by their names in the API model.",
-        "package main", "", "import (", '\t"context"', '\t"encoding/json"', "", f'\tsdk "{sdks.go_import}"', ")", "",
+        "package main", "", "import (", '\t"context"', '\t"encoding/json"', '\t"reflect"', "", f'\tsdk "{sdks.go_import}"', ")", "",
         "var newValue = map[string]func() any{",
         *(f'\t"{m.name}": func() any {{ return new(sdk.{go_names.go_type(m.name)}) }},' for m in API.models),
         "}", "",
@@ -286,6 +298,25 @@ def go_generated(sdks: Sdks) -> str:
             "\t\t},",
         ]
     lines += ["\t}, func() { client.Close() }, nil", "}", ""]
+    method = go_names.go_method(CHANNEL.name)
+    params = ", ".join(f"{go_names.go_field(p)}: room" for p in CHANNEL.params)
+    lines += [
+        "func subscribeEvents(ctx context.Context, url, token, room string, deliver func(map[string]any)) (func(), error) {",
+        "\tclient := sdk.NewClient(url, sdk.Config{Token: token})",
+        "\tif err := client.Connect(ctx); err != nil {", "\t\treturn nil, err", "\t}",
+        f"\tsubscription, err := sdk.NewAPI(client).{method}(sdk.{method}Params{{{params}}}, sdk.{method}Handlers{{",
+        f"\t\tOnEvent: func(event sdk.{method}Event) {{",
+        '\t\t\tdeliver(map[string]any{"known": true, "type": reflect.TypeOf(event).Name(), "data": event})',
+        "\t\t},",
+        "\t\tOnUnknown: func(event sdk.UnknownEvent) {",
+        '\t\t\tdeliver(map[string]any{"known": false, "tag": event.Tag, "data": event.Data})',
+        "\t\t},",
+        "\t})",
+        "\tif err == nil {", "\t\terr = subscription.Subscribe(ctx)", "\t}",
+        "\tif err != nil {", "\t\tclient.Close()", "\t\treturn nil, err", "\t}",
+        "\treturn client.Close, nil",
+        "}", "",
+    ]
     return "\n".join(lines)
 
 
@@ -330,7 +361,8 @@ def test_go_sdk_reads_unknown_enum_values(go_offline: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with run_stack("tests.conformance.service:app", app_dir=REPO, workdir=tmp_path_factory.mktemp("conformance-stack")) as s:
+    with run_stack("tests.conformance.service:app", app_dir=REPO, workdir=tmp_path_factory.mktemp("conformance-stack"),
+                   channels=API.channels) as s:
         yield s
 
 
@@ -416,3 +448,110 @@ def go_online(go_program: Path, stack: Stack, tmp_path_factory: pytest.TempPathF
 def test_go_sdk_through_centrifugo(go_online: dict[str, Any], case: Case) -> None:
     assert go_online[case.name]["problems"] == []
     assert go_online[case.name]["wire"] == case.result_wire
+
+
+# Channel events, through the real Centrifugo ---------------------------------------------------
+# Each SDK subscribes to a room of its own, publishes every event's wire form through the server
+# API, and reports each delivery: a known variant with its type and its encoding again, an unknown
+# tag with the tag and the JSON as published. All three must match the vectors.
+
+
+def events_given(stack: Stack, room: str) -> dict[str, Any]:
+    return {
+        **_address(stack), "api_url": stack.api_url, "api_key": stack.api_key,
+        "channel_name": CHANNEL.channel_name(**{p: room for p in CHANNEL.params}), "params": {p: room for p in CHANNEL.params},
+        "events": [{"name": e.name, "wire": e.wire} for e in EVENTS],
+    }
+
+
+def expected_delivery(event: EventCase, type_name: Any) -> dict[str, Any]:
+    if event.variant is None:
+        return {"known": False, "tag": event.tag, "data": event.wire}
+    known: dict[str, Any] = {"known": True, "data": event.wire}
+    if type_name is not None:
+        known["type"] = type_name(event.variant)
+    return known
+
+
+def event_params(events: list[EventCase]) -> list[Any]:
+    return [pytest.param(e, id=e.name) for e in events]
+
+
+def test_event_vectors_hold_each_variant_and_an_unknown_tag() -> None:
+    from hatch_centrifugo_sdk.ir.model import Union as IrUnion
+
+    assert isinstance(CHANNEL.event, IrUnion)
+    assert {e.variant for e in EVENTS} == {v.name for v in CHANNEL.event.variants} | {None}
+
+
+@pytest.fixture(scope="module")
+def python_events(venv_python: Path, sdks: Sdks, stack: Stack) -> dict[str, Any]:
+    given = {**events_given(stack, "python"), "package": sdks.python_package, "types": {}, "channel": py_names.python_method(CHANNEL.name)}
+    done = subprocess.run([str(venv_python), str(HERE / "python_sdk_check.py"), "events"], input=json.dumps(given),
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(HERE)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("event", event_params(EVENTS))
+def test_python_sdk_delivers_the_channel_events(python_events: dict[str, Any], event: EventCase) -> None:
+    assert python_events[event.name] == expected_delivery(event, py_names.python_type)
+
+
+TS_EVENTS = """\
+import * as sdk from "SDK";
+import WebSocket from "ws";
+import { readFileSync } from "node:fs";
+
+const given = JSON.parse(readFileSync(0, "utf8"));
+const rpc = new sdk.CentrifugoRPCClient({ url: given.url, token: given.token, websocket: WebSocket, timeout: 10000 });
+await rpc.connect();
+const delivered = [];
+const subscription = new sdk.APIClient(rpc)[given.channel](given.params, {
+  onEvent(event) { delivered.push({ known: true, data: event }); },
+  onUnknown(event) { delivered.push({ known: false, tag: event.tag, data: event.data }); },
+});
+await subscription.subscribe();
+for (const c of given.events) {
+  const response = await fetch(`${given.api_url}/publish`, {
+    method: "POST", headers: { "X-API-Key": given.api_key, "Content-Type": "application/json" },
+    body: JSON.stringify({ channel: given.channel_name, data: c.wire }),
+  });
+  if (!response.ok) throw new Error(`publish: HTTP ${response.status}`);
+}
+const deadline = Date.now() + 10000;  // a bound for a hang
+while (delivered.length < given.events.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+rpc.close();
+console.log(JSON.stringify(Object.fromEntries(given.events.map((c, i) => [c.name, delivered[i] ?? null]))));
+"""
+
+
+@pytest.fixture(scope="module")
+def ts_events(ts_app: Path, sdks: Sdks, stack: Stack) -> dict[str, Any]:
+    (ts_app / "events.mjs").write_text(TS_EVENTS.replace("SDK", sdks.npm_package))
+    given = {**events_given(stack, "typescript"), "channel": ts_names.ts_method(CHANNEL.name)}
+    done = subprocess.run(["node", "events.mjs"], cwd=ts_app, input=json.dumps(given), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("event", event_params(EVENTS))
+def test_typescript_sdk_delivers_the_channel_events(ts_events: dict[str, Any], event: EventCase) -> None:
+    assert ts_events[event.name] == expected_delivery(event, None)  # TypeScript's events are their JSON: no class
+
+
+@pytest.fixture(scope="module")
+def go_events(go_program: Path, stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    cases = tmp_path_factory.mktemp("go-events") / "cases.json"
+    cases.write_text(json.dumps([{"name": e.name, "wire": e.wire} for e in EVENTS]))
+    given = events_given(stack, "go")
+    stdin = {"URL": given["url"], "Token": given["token"], "APIURL": given["api_url"], "APIKey": given["api_key"],
+             "Channel": given["channel_name"], "Room": "go"}
+    done = subprocess.run([str(go_program), "events", str(cases)], input=json.dumps(stdin), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("event", event_params(EVENTS))
+def test_go_sdk_delivers_the_channel_events(go_events: dict[str, Any], event: EventCase) -> None:
+    assert go_events[event.name] == expected_delivery(event, go_names.go_type)

@@ -24,6 +24,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.channels import channel
 from hatch_centrifugo_sdk.ir import Api, Field as IrField, Literal as IrLiteral, Method, ObjectModel, Ref, Union as IrUnion
 from hatch_centrifugo_sdk.ir.parser import parse_api
 from hatch_centrifugo_sdk.build.targets.go.package import write_module
@@ -231,6 +232,17 @@ async def set_shapes(conn: Any, params: Knobs) -> Shapes:
 @odds.rpc("loops.get")
 async def get_loop(conn: Any, params: Ouro) -> Boros:
     raise NotImplementedError
+
+
+class Subscription(BaseModel):
+    """Named like the SDK's typed subscription: renamed."""
+
+    plan: str
+
+
+# Channels the sample lacks: a plain union (no tag field named), two placeholders, an SDK name.
+channel("pets.seen:{owner}/{kind}", Union[CatPet, DogPet], registry=odds)
+channel("plans.changed:all", Subscription, registry=odds, subscribe="public")
 
 
 def shapes_sample() -> Shapes:
@@ -887,3 +899,20 @@ def test_a_type_named_like_a_declaration_of_the_sdk_is_renamed() -> None:
     api = api_of(Ptr)
     models = render(api, sdk_info(api.hash, ODDS, "oddsdk"))["models.go"]
     assert "type DateTimeModel struct {" in models and "type PtrModel struct {" in models
+
+
+def test_channels_are_typed_subscriptions(odds_files: dict[str, str]) -> None:
+    """A plain union's events are its union struct (a pointer per variant), a model's are the
+    model (renamed away from the SDK's Subscription); placeholders are checked, then joined."""
+    subscriptions, models = odds_files["subscriptions.go"], odds_files["models.go"]
+    assert "type PetsSeenEvent struct {" in models and "type SubscriptionModel struct {" in models
+    assert "func (a *API) PetsSeen(params PetsSeenParams, handlers PetsSeenHandlers) (*Subscription[PetsSeenEvent], error) {" in subscriptions
+    assert 'checkChannelParams("owner", params.Owner, "kind", params.Kind)' in subscriptions
+    assert 'channel := "pets.seen:" + params.Owner + "/" + params.Kind' in subscriptions
+    assert "type PlansChangedHandlers = SubscriptionHandlers[SubscriptionModel]" in subscriptions
+    readme = odds_files["README.md"]
+    assert "## Channels" in readme and "### PetsSeen" in readme and "api.PetsSeen(oddsdk.PetsSeenParams{" in readme
+
+
+def test_an_api_without_channels_has_no_subscriptions(kitchen_files: dict[str, str]) -> None:
+    assert "subscriptions.go" not in kitchen_files

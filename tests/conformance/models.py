@@ -14,11 +14,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import Enum, IntEnum
-from typing import Dict, List, Literal, Optional, Set
+from typing import Annotated, Dict, List, Literal, Optional, Set, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hatch_centrifugo_sdk import Registry
+from hatch_centrifugo_sdk.channels import channel
 from hatch_centrifugo_sdk.runtime.connection import Connection
 
 registry = Registry()
@@ -148,3 +149,26 @@ async def formats_echo(conn: Connection, params: Formats) -> FormatsSeen:
 async def numbers_echo(conn: Connection, params: Numbers) -> NumbersSeen:
     """Answers with the params as decoded and the names that were sent."""
     return NumbersSeen(params=params, sent=sent_names(params))
+
+
+# A channel: its events are a union told apart by ``kind``; vectors.json's "events" hold one
+# per variant and one with a tag this API does not know (a newer service's).
+
+
+class ItemAdded(BaseModel):
+    kind: Literal["added"] = "added"
+    name: str
+    tags: List[str]
+    count: int
+
+
+class ItemRemoved(BaseModel):
+    kind: Literal["removed"] = "removed"
+    id: int
+    reason: Optional[str] = None
+
+
+item_events = channel(
+    "items.events:{room}", Annotated[Union[ItemAdded, ItemRemoved], Field(discriminator="kind")],
+    subscribe="public", registry=registry,
+)

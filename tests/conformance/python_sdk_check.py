@@ -1,11 +1,12 @@
 """The Python side of the conformance vectors, run in a venv where only the SDK wheel is installed.
 
-    python python_sdk_check.py decode|call < given.json
+    python python_sdk_check.py decode|call|events < given.json
 
 ``given``: the vectors' cases, the SDK's import name, its class and method names, and for
 ``call`` the Centrifugo address and a token. ``decode`` builds each params model from the
 values and compares its wire form, and decodes each result wire form and compares the
-values; ``call`` sends the params through Centrifugo and checks the answer the same way.
+values; ``call`` sends the params through Centrifugo and checks the answer the same way;
+``events`` subscribes to the channel, publishes each event's wire form and reports each delivered.
 Prints case name → list of problems (empty when the case holds).
 """
 
@@ -15,6 +16,7 @@ import asyncio
 import importlib
 import json
 import sys
+import urllib.request
 from typing import Any
 
 import pydantic
@@ -112,4 +114,35 @@ async def call() -> dict[str, list[str]]:
     return out
 
 
-print(json.dumps(decode() if sys.argv[1] == "decode" else asyncio.run(call())))
+def publish(data: Any) -> None:
+    """Publish as the service (or a newer one) would: through Centrifugo's server API."""
+    request = urllib.request.Request(
+        f"{given['api_url']}/publish", method="POST", data=json.dumps({"channel": given["channel_name"], "data": data}).encode(),
+        headers={"X-API-Key": given["api_key"], "Content-Type": "application/json"},
+    )
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
+        assert "error" not in json.loads(response.read())
+
+
+async def events() -> dict[str, Any]:
+    """Subscribe, publish each event's wire form, report how the SDK delivered each (in order)."""
+    unknown = importlib.import_module(f"{given['package']}.subscriptions").UnknownEvent
+    out: dict[str, Any] = {}
+    async with sdk.CentrifugoRPCClient(given["url"], token=given["token"], timeout=10.0) as rpc:
+        subscribe = getattr(sdk.APIClient(rpc), given["channel"])
+        async with subscribe(**given["params"]) as subscription:
+            for case in given["events"]:
+                publish(case["wire"])
+            delivered = aiter(subscription)
+            for case in given["events"]:
+                event = await asyncio.wait_for(anext(delivered), 10)
+                if isinstance(event, unknown):
+                    out[case["name"]] = {"known": False, "tag": event.tag, "data": event.data}
+                else:
+                    out[case["name"]] = {"known": True, "type": type(event).__name__,
+                                         "data": event.model_dump(mode="json", by_alias=True)}
+    return out
+
+
+modes = {"decode": decode, "call": lambda: asyncio.run(call()), "events": lambda: asyncio.run(events())}
+print(json.dumps(modes[sys.argv[1]]()))

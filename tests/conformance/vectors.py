@@ -39,6 +39,20 @@ class Rejected:
     wire: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class EventCase:
+    name: str
+    wire: dict[str, Any]
+    variant: str | None  # the model in the API model; None: a tag the SDKs do not know
+    tag: Any = None  # an unknown event's tag
+
+
+def load_events(path: Path = VECTORS) -> tuple[str, list[EventCase]]:
+    """The channel's name and its event cases."""
+    events = json.loads(path.read_text(encoding="utf-8"))["events"]
+    return events["channel"], [EventCase(c["name"], c["wire"], c["variant"], c.get("tag")) for c in events["cases"]]
+
+
 def load_cases(path: Path = VECTORS) -> list[Case]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [

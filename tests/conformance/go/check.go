@@ -5,6 +5,8 @@
 //	                          with the expected ones, encode it again
 //	proof call CASES.json     read {"url", "token"} on stdin, call each case's method through
 //	                          Centrifugo with the decoded params, check the result the same way
+//	proof events CASES.json   read the addresses and the channel on stdin, subscribe, publish
+//	                          each event's wire form, report how each was delivered
 //
 // Both print one JSON object: case name → {"problems": [...], "wire": <what Go encoded>}.
 // gen.go (written by the test) maps type names to SDK types and methods to SDK calls.
@@ -15,6 +17,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"reflect"
 	"strings"
@@ -67,10 +70,50 @@ func main() {
 			value, err := methods[c.Method](ctx, c.Wire)
 			out[c.Name] = judge(c, value, err)
 		}
+	case "events":
+		must(json.NewEncoder(os.Stdout).Encode(events(cases)))
+		return
 	default:
 		must(fmt.Errorf("unknown mode %q", os.Args[1]))
 	}
 	must(json.NewEncoder(os.Stdout).Encode(out))
+}
+
+// events subscribes to the channel (gen.go's subscribeEvents), publishes each case's wire form
+// through Centrifugo's server API and reports how the SDK delivered each, in order.
+func events(cases []testCase) map[string]map[string]any {
+	var given struct{ URL, Token, APIURL, APIKey, Channel, Room string }
+	must(json.NewDecoder(os.Stdin).Decode(&given))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	delivered := make(chan map[string]any, len(cases))
+	closeClient, err := subscribeEvents(ctx, given.URL, given.Token, given.Room, func(event map[string]any) { delivered <- event })
+	must(err)
+	defer closeClient()
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	for _, c := range cases {
+		body, err := json.Marshal(map[string]any{"channel": given.Channel, "data": c.Wire})
+		must(err)
+		request, err := http.NewRequestWithContext(ctx, "POST", given.APIURL+"/publish", bytes.NewReader(body))
+		must(err)
+		request.Header.Set("X-API-Key", given.APIKey)
+		response, err := client.Do(request)
+		must(err)
+		response.Body.Close()
+		if response.StatusCode != http.StatusOK {
+			must(fmt.Errorf("publish %s: HTTP %d", c.Name, response.StatusCode))
+		}
+	}
+	out := map[string]map[string]any{}
+	for _, c := range cases {
+		select {
+		case event := <-delivered:
+			out[c.Name] = event
+		case <-ctx.Done():
+			must(fmt.Errorf("%s: not delivered", c.Name))
+		}
+	}
+	return out
 }
 
 func must(err error) {

@@ -26,6 +26,7 @@ GO_SDK_NAMES = (
     "ServiceVersion", "APIRelation", "APIRelationSame", "APIRelationClientOlder", "APIRelationClientNewer",
     "APIRelationDifferent", "APIVersionCheck", "CompareAPI", "Nullable", "Some", "Null", "MaxParamsBytes", "Ptr",
     "DateTime", "IdempotencyKeyMember", "CallOption", "WithRetries", "WithIdempotencyKey",
+    "Subscription", "SubscriptionHandlers", "UnknownEvent",
 )
 
 GO_RESERVED = frozenset(
