@@ -266,31 +266,31 @@ async def python_creates(
         return list(await asyncio.gather(*(create(t, n * spacing) for n, t in enumerate(titles)))), retries
 
 
-def typescript_driver(tarball: Path, workdir: Path) -> list[str]:
-    """The node command of the TypeScript driver, in a project that npm-installed ``tarball``."""
-    app = workdir / "ts-driver" / "app"
+def typescript_driver(tarball: Path, workdir: Path, script: str = "creates.mjs") -> list[str]:
+    """The node command of a TypeScript driver, in a project that npm-installed ``tarball``."""
+    app = workdir / f"ts-driver-{script}" / "app"
     app.mkdir(parents=True)
     # The SDK in the app's own node_modules; ws and centrifuge resolve from the test tools' ones.
     (app.parent / "node_modules").symlink_to(JS_TOOLS / "node_modules", target_is_directory=True)
     (app / "package.json").write_text(json.dumps({"name": "proof-driver", "private": True, "type": "module"}))
     _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", str(tarball)], app)
-    shutil.copy(DRIVERS / "creates.mjs", app / "creates.mjs")
-    return ["node", str(app / "creates.mjs")]
+    shutil.copy(DRIVERS / script, app / script)
+    return ["node", str(app / script)]
 
 
-def go_driver(module_dir: Path, workdir: Path) -> list[str]:
-    """The Go driver, built once against the SDK's module directory."""
+def go_driver(module_dir: Path, workdir: Path, source: str = "creates.go") -> list[str]:
+    """A Go driver, built once against the SDK's module directory."""
     module_dir = module_dir.resolve()
     module = re.search(r"^module (\S+)$", (module_dir / "go.mod").read_text(), re.M).group(1)  # type: ignore[union-attr]
-    root = workdir / "go-driver"
+    root = workdir / f"go-driver-{source}"
     root.mkdir()
     (root / "go.mod").write_text(
         f"module example.com/proofdriver\n\ngo 1.25.0\n\nrequire {module} v0.0.0\n\nreplace {module} => {module_dir}\n"
     )
-    (root / "main.go").write_text((DRIVERS / "creates.go").read_text().replace("SDK_MODULE", module))
-    for argv in (["go", "mod", "tidy"], ["go", "vet", "."], ["go", "build", "-o", "creates", "."]):
+    (root / "main.go").write_text((DRIVERS / source).read_text().replace("SDK_MODULE", module))
+    for argv in (["go", "mod", "tidy"], ["go", "vet", "."], ["go", "build", "-o", "driver", "."]):
         _run(argv, root)
-    return [str(root / "creates")]
+    return [str(root / "driver")]
 
 
 def _run(argv: list[str], cwd: Path) -> None:
