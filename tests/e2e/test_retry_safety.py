@@ -134,3 +134,30 @@ def test_a_500_before_the_handler_started_is_retried(calls: Calls, dedup: Stack)
 def test_a_500_that_did_not_start_the_handler_does_not_say_it_may_have_run(calls: Calls, dedup: Stack) -> None:
     [added], retries = calls(dedup, [{"method": "runs.add", "params": {"name": _name()}, "retries": 0}])
     assert added["error"] == {"code": 500, "message": "internal error", "temporary": True, "may_have_run": False}
+
+
+@pytest.fixture(scope="module")
+def old(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    yield from _stack(tmp_path_factory, "old")
+
+
+def test_an_older_service_that_refuses_the_key_gets_the_call_without_it_from_then_on(calls: Calls, old: Stack) -> None:
+    name = _name()
+    results, retries = calls(old, [
+        {"method": "runs.add", "params": {"name": name}, "retries": 0},  # refused with its key: sent again without
+        {"method": "runs.add", "params": {"name": name}, "retries": 0},  # sent without the key at once
+        {"method": "runs.get", "params": {"name": name}, "retries": 0},
+        {"method": "runs.get", "params": {"name": f"keyed {name}"}, "retries": 0},  # the first add's, the first get's
+    ])
+    assert [r.get("data") for r in results] == [{"runs": 1}, {"runs": 2}, {"runs": 2}, {"runs": 2}], results
+    assert retries == 0
+
+
+def test_a_500_of_an_older_service_is_not_retried(calls: Calls, old: Stack) -> None:
+    name = _name()
+    [failed, runs], retries = calls(old, [
+        {"method": "runs.fail", "params": {"name": name}, "retries": 2},
+        {"method": "runs.get", "params": {"name": name}, "retries": 0},
+    ])
+    assert failed["error"] == {"code": 500, "message": "internal error; it may have run", "temporary": True, "may_have_run": True}
+    assert (runs["data"], retries) == ({"runs": 1}, 0)
