@@ -256,7 +256,7 @@ async def test_rpc_through_centrifugo(stack: Stack) -> None:
 
         with pytest.raises(ReplyError) as crashed:
             await client.rpc("svc.crash", {})
-        assert (crashed.value.code, crashed.value.message, crashed.value.temporary) == (500, "internal error", True)
+        assert (crashed.value.code, crashed.value.message, crashed.value.temporary) == (500, "internal error [handler started]", True)
         assert (await client.rpc("svc.whoami", {})).data["userId"] == "42"
 
         with pytest.raises(ReplyError) as slow_call:

@@ -280,7 +280,7 @@ async def test_value_errors_not_raised_by_the_services_own_code_are_500_and_logg
     dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture, method: str
 ) -> None:
     with caplog.at_level(logging.ERROR, logger="hatch_centrifugo_sdk"):
-        assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error", True)
+        assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error [handler started]", True)
     (record,) = caplog.records
     assert record.levelno == logging.ERROR and record.exc_info is not None
     assert f"handler for {method!r} failed" in record.getMessage()
@@ -421,14 +421,14 @@ async def test_requires_auth_refuses_anonymous_before_validating(dispatcher: Dis
 
 async def test_crash_is_500_without_details_and_logged(dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="hatch_centrifugo_sdk"):
-        assert await error_of(dispatcher, proxy_request("app.crash", {})) == (500, "internal error", True)
+        assert await error_of(dispatcher, proxy_request("app.crash", {})) == (500, "internal error [handler started]", True)
     assert "hunter2" in caplog.text  # the traceback is in the service's log...
     assert "Traceback" in caplog.text
 
 
 @pytest.mark.parametrize("method", ["app.model_bug", "app.wrong_result", "app.inner_timeout"])
 async def test_handler_bugs_are_500(dispatcher: Dispatcher, method: str) -> None:
-    assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error", True)
+    assert await error_of(dispatcher, proxy_request(method, {})) == (500, "internal error [handler started]", True)
 
 
 async def test_dict_result_is_validated_into_the_result_model(dispatcher: Dispatcher) -> None:
@@ -440,7 +440,7 @@ async def test_handler_timeout_overrides_the_default() -> None:
     started = asyncio.get_running_loop().time()
     code, message, temporary = await error_of(dispatcher, proxy_request("app.slow", {}))
     assert (code, temporary) == (408, True)
-    assert message == "method 'app.slow' did not finish within 0.05s"
+    assert message == "method 'app.slow' did not finish within 0.05s [handler started]"
     assert asyncio.get_running_loop().time() - started < 2
 
 
@@ -487,7 +487,7 @@ async def test_calls_in_flight_each_keep_their_own_deadline() -> None:
     await asyncio.sleep(0.01)
     shorts = [asyncio.ensure_future(timed("wait.short", (0, 5)[i % 2], i)) for i in range(4)]
     for i, (reply, _) in enumerate(await asyncio.gather(*longs)):
-        expected = {"error": {"code": 408, "message": "method 'wait.long' did not finish within 1s", "temporary": True}}
+        expected = {"error": {"code": 408, "message": "method 'wait.long' did not finish within 1s [handler started]", "temporary": True}}
         assert reply == (expected if i % 3 == 2 else {"result": {"data": {"value": i}}})
     for i, (reply, elapsed) in enumerate(await asyncio.gather(*shorts)):
         if i % 2:
@@ -570,7 +570,7 @@ async def test_a_handler_holding_the_event_loop_is_logged_with_its_name(caplog: 
         # without awaiting again is answered with its result, the one that awaits is cancelled there.
         assert (await answer(dispatcher, proxy_request("block.then_return", {})))["result"] == {"data": {"value": 1}}
         assert (await error_of(dispatcher, proxy_request("block.then_await", {}))) == (
-            408, "method 'block.then_await' did not finish within 0.05s", True,
+            408, "method 'block.then_await' did not finish within 0.05s [handler started]", True,
         )
         assert (await error_of(dispatcher, proxy_request("block.then_fail", {})))[0] == 500
     warnings = blocking_warnings(caplog)

@@ -144,3 +144,64 @@ async def test_a_key_in_a_member_named_data_inside_the_params_stays_in_the_param
     for _ in range(2):
         reply = await dispatcher.handle(compact(f'{{"title":"t","data":{{"{KEY}":"k","x":"1"}}}}', method="notes.save"))
         assert json.loads(reply.body) == {"result": {"data": {"title": "t", "data": {KEY: "k", "x": "1"}}}}
+
+
+class _Unreachable:
+    """An outcome store that cannot be reached."""
+
+    async def begin(self, scope: str, wait: float) -> bytes | None:
+        raise ConnectionError("down")
+
+    async def finish(self, scope: str, outcome: bytes | None) -> None:
+        raise ConnectionError("down")
+
+
+def _crashing(**options: Any) -> Dispatcher:
+    registry = Registry()
+
+    @registry.rpc("items.crash")
+    async def crash(conn: Connection, params: Item) -> Created:
+        raise RuntimeError("bug")
+
+    @registry.rpc("items.slow")
+    async def slow(conn: Connection, params: Item) -> Created:
+        await asyncio.sleep(5)
+        raise AssertionError("timed out before")
+
+    return Dispatcher(registry, proxy_secret=None, allow_insecure=True, handler_timeout=0.05, **options)
+
+
+def _call(method: str, data: dict[str, Any]) -> bytes:
+    return json.dumps({"client": "c", "user": "u1", "method": method, "data": data}).encode()
+
+
+async def _message(dispatcher: Dispatcher, request: bytes) -> str:
+    error = json.loads((await dispatcher.handle(request)).body)["error"]
+    assert error["temporary"] is True and error["code"] in (408, 500), error
+    return str(error["message"])
+
+
+async def test_a_408_or_500_says_whether_the_handler_started_and_the_key_is_deduplicated() -> None:
+    keyed = {KEY: "k1", "name": "a"}
+    dispatcher = _crashing()
+    assert await _message(dispatcher, _call("items.crash", keyed)) == "internal error [handler started; key deduplicated]"
+    assert await _message(dispatcher, _call("items.crash", {"name": "a"})) == "internal error [handler started]"
+    slow = await _message(dispatcher, _call("items.slow", {KEY: "k2", "name": "a"}))
+    assert slow == "method 'items.slow' did not finish within 0.05s [handler started; key deduplicated]"
+    off = _crashing(deduplicate=False)
+    assert await _message(off, _call("items.crash", keyed)) == "internal error [handler started]"
+    unreachable = _crashing(outcomes=_Unreachable())
+    assert await _message(unreachable, _call("items.crash", keyed)) == "internal error [handler not started]"
+
+
+async def test_a_refusal_and_a_temporary_error_of_the_applications_carry_no_note() -> None:
+    dispatcher, _, _ = service()
+    assert json.loads((await dispatcher.handle(body({KEY: "k", "name": "flaky"}))).body)["error"]["message"] == "try again"
+    assert json.loads((await dispatcher.handle(body({"name": "refused"}))).body)["error"]["message"] == "exists"
+
+
+def test_the_store_given_is_the_one_used_even_while_it_is_empty() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import InProcessOutcomes
+
+    store = InProcessOutcomes(ttl=60)  # empty: len() is 0
+    assert Dispatcher(Registry(), proxy_secret=None, allow_insecure=True, outcomes=store).outcomes is store

@@ -120,7 +120,7 @@ async def test_an_unreachable_store_is_a_temporary_error_before_the_handler_runs
     (port,) = free_ports(1)
     service = Service(f"redis://127.0.0.1:{port}/0")
     reply = await service.call(0, "d", "k")
-    assert reply["error"] == {"code": 500, "message": "internal error", "temporary": True}
+    assert reply["error"] == {"code": 500, "message": "internal error [handler not started]", "temporary": True}
     assert service.runs == []
     for store in service.stores:
         await store.aclose()

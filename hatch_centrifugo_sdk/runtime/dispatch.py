@@ -44,6 +44,14 @@ INSECURE_ENV = "CENTRIFUGO_PROXY_INSECURE"
 
 logger = logging.getLogger("hatch_centrifugo_sdk")
 
+# The end of a temporary 408 or 500's message: what the service knows of the handler, which
+# Centrifugo forwards (it passes code, message and temporary only). The SDKs retry such an
+# error only when the handler did not start, or when the service deduplicates the call's key,
+# and take the note off the message; older SDKs show it.
+HANDLER_NOT_STARTED = " [handler not started]"
+HANDLER_STARTED = " [handler started]"
+HANDLER_STARTED_DEDUPLICATED = " [handler started; key deduplicated]"
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -202,7 +210,9 @@ class Dispatcher:
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
         # Calls that carry an idempotency key run once per user, method and key.
-        self.outcomes: OutcomeStore | None = (outcomes or InProcessOutcomes()) if deduplicate else None
+        self.outcomes: OutcomeStore | None = None
+        if deduplicate:  # not `outcomes or ...`: an empty store is falsy when it has a length
+            self.outcomes = outcomes if outcomes is not None else InProcessOutcomes()
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
@@ -279,7 +289,7 @@ class Dispatcher:
         if type(parsed) is Reply:
             return parsed
         handler, conn, params = parsed  # type: ignore[misc]
-        return await self._call(handler, conn, params)
+        return _noted(await self._call(handler, conn, params), HANDLER_STARTED)
 
     def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
@@ -320,21 +330,22 @@ class Dispatcher:
         handler, conn, params = parsed  # type: ignore[misc]
         outcomes = self.outcomes
         if key is None or outcomes is None:
-            return await self._call(handler, conn, params)
+            return _noted(await self._call(handler, conn, params), HANDLER_STARTED)
         scope = f"{conn.user_id or ''}\x00{handler.method}\x00{key}"
         timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
         try:
             stored = await outcomes.begin(scope, wait=timeout)
         except StillRunning:
-            return _error("HANDLER_TIMEOUT", f"a call of {handler.method!r} with this idempotency key is still running")
+            message = f"a call of {handler.method!r} with this idempotency key is still running"
+            return _error("HANDLER_TIMEOUT", message + HANDLER_STARTED_DEDUPLICATED)
         except Exception:
             logger.exception("idempotency store failed before %r ran (answered a temporary 500)", handler.method)
-            return _error("INTERNAL_ERROR", "internal error")
+            return _error("INTERNAL_ERROR", "internal error" + HANDLER_NOT_STARTED)
         if stored is not None:
             return Reply(200, stored)
         reply = None
         try:
-            reply = await self._call(handler, conn, params)
+            reply = _noted(await self._call(handler, conn, params), HANDLER_STARTED_DEDUPLICATED)
         finally:
             # A temporary failure is forgotten: its retry runs the handler again.
             try:
@@ -628,6 +639,19 @@ def _peel_key(body: bytes) -> tuple[str, bytes] | None:
     if not key.isprintable():  # a control character is invalid JSON: the parse says so
         return None
     return key, body[: at + 9] + rest
+
+
+_HANDLER_CODES = (BY_NAME["HANDLER_TIMEOUT"].code, BY_NAME["INTERNAL_ERROR"].code)
+
+
+def _noted(reply: Reply, note: str) -> Reply:
+    """``reply`` with ``note`` ending its message, when it is a temporary 408 or 500."""
+    if not _is_temporary(reply):
+        return reply
+    error = json.loads(reply.body)["error"]
+    if error["code"] not in _HANDLER_CODES:
+        return reply
+    return _reply_error(error["code"], error["message"] + note, True)
 
 
 def _is_temporary(reply: Reply) -> bool:

@@ -1,15 +1,20 @@
 """Exactly-once creates while service instances and Centrifugo are killed (the small version of
-tests/e2e/reliability_proof.py): two instances behind a balancer, a shared Redis store."""
+tests/e2e/reliability_proof.py), from each SDK: two instances behind a balancer, a shared Redis store."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from .reliability_proof import Outcome, Stack, proof_stack, python_creates, run_proof
+from .reliability_proof import (
+    CreateAll, Outcome, Stack, driver_creates, go_driver, proof_stack, python_creates, run_proof, typescript_driver,
+)
+
+CALLS, SECONDS, EVERY = 120, 10.0, (0.5, 1.5)
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +31,29 @@ def sdk(sample_sdks: dict[str, Path]) -> Any:
     return sample_service_sdk
 
 
-def test_python_creates_are_stored_exactly_once_under_faults(stack: Stack, sdk: Any) -> None:
-    async def creates(stack: Stack, user: str, titles: list[str], seconds: float) -> list[Outcome]:
-        return await python_creates(stack, user, titles, seconds, sdk)
-
-    result, counts = run_proof(stack, "python", creates, calls=200, seconds=15, seed=7, every=(0.8, 2.0))
-    print(result, counts)
+def prove(stack: Stack, language: str, creates: CreateAll, seed: int) -> None:
+    result, counts = run_proof(stack, language, creates, calls=CALLS, seconds=SECONDS, seed=seed, every=EVERY)
+    print(language, result, counts)
     assert counts["service kills"] + counts["centrifugo kills"] >= 2, counts
     assert result.succeeded > 0 and result.holds, (result, counts)
+
+
+def test_python_creates_are_stored_exactly_once_under_faults(stack: Stack, sdk: Any) -> None:
+    async def creates(stack: Stack, user: str, titles: list[str], seconds: float) -> tuple[list[Outcome], int]:
+        return await python_creates(stack, user, titles, seconds, sdk)
+
+    prove(stack, "python", creates, seed=7)
+
+
+@pytest.mark.skipif(not (shutil.which("node") and shutil.which("npm")), reason="needs node and npm")
+def test_typescript_creates_are_stored_exactly_once_under_faults(
+    stack: Stack, sample_sdks: dict[str, Path], tmp_path: Path
+) -> None:
+    prove(stack, "typescript", driver_creates(typescript_driver(sample_sdks["typescript"], tmp_path)), seed=8)
+
+
+def test_go_creates_are_stored_exactly_once_under_faults(
+    stack: Stack, sample_sdks: dict[str, Path], tmp_path: Path
+) -> None:
+    assert shutil.which("go"), "the Go toolchain (go on PATH) is needed to test the Go SDK"
+    prove(stack, "go", driver_creates(go_driver(sample_sdks["go"], tmp_path)), seed=9)

@@ -109,7 +109,7 @@ async def test_the_guides_sync_orm_handler_answers_internal_error(caplog):
     registry.rpc("tasks.get_stats")(guide_get_task_stats)
     with caplog.at_level(logging.ERROR, logger="hatch_centrifugo_sdk"):
         reply = await call(rpc_proxy_view(registry), proxy_request("tasks.get_stats", {"user_id": "test"}))
-    assert body_of(reply)["error"] == {"code": 500, "message": "internal error", "temporary": True}
+    assert body_of(reply)["error"] == {"code": 500, "message": "internal error [handler started]", "temporary": True}
     assert "SynchronousOnlyOperation" in caplog.text
 
 
