@@ -98,6 +98,7 @@ bench-tools: $(BENCH_VENV)/.installed
 bench: bench-tools centrifugo
 	$(BENCH_PY) bench/build_bench.py $(BENCH_ARGS)
 	$(BENCH_PY) bench/runtime_bench.py
+	$(BENCH_PY) bench/channels_bench.py
 
 clean:
 	rm -rf $(WHEELHOUSE) $(DEMO_VENV) sample_service/dist django_example/dist dist examples/web/dist
