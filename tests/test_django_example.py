@@ -20,5 +20,5 @@ def test_the_example_suite_passes() -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     summary = done.stdout.strip().splitlines()[-1]
-    assert re.match(r"^24 passed, 2 skipped in ", summary), summary
+    assert re.match(r"^25 passed, 2 skipped in ", summary), summary
     assert done.stdout.count("set CENTRIFUGO_URL to a Centrifugo proxying to this project") == 2

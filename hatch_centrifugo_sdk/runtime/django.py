@@ -53,8 +53,37 @@ def rpc_proxy_view(registry: Registry = default_registry) -> View:
     return centrifugo_rpc_proxy
 
 
-def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatcher:
-    """A :class:`Dispatcher` configured from ``django.conf.settings`` (ImproperlyConfigured on a bad value)."""
+def subscribe_proxy_view(registry: Registry = default_registry) -> View:
+    """An async view answering Centrifugo's subscribe proxy POSTs for the channels of ``registry``::
+
+        path("centrifugo/subscribe", subscribe_proxy_view())
+
+    The same secret settings as :func:`rpc_proxy_view`, read (and refused) when the URLconf is loaded.
+    """
+    from .subscribe import MAX_BODY, SubscribeProxy
+
+    secret, insecure = _secret_settings(_reader())
+    proxy = SubscribeProxy(registry, proxy_secret=secret, allow_insecure=insecure)
+
+    async def centrifugo_subscribe_proxy(request: Any) -> Any:
+        given = request.headers.get(proxy.secret_header)
+        refused = proxy.secret.refusal(request.method, given.encode("latin-1") if given is not None else None)
+        if refused is not None:
+            return _response(refused)
+        body = request.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            return _response(Reply(413, b'{"detail":"request too large"}'))
+        return _response(Reply(200, await proxy.handle(body)))
+
+    centrifugo_subscribe_proxy.csrf_exempt = True  # type: ignore[attr-defined]
+    return centrifugo_subscribe_proxy
+
+
+Read = Callable[[str, Any, Callable[[Any], bool], str], Any]
+
+
+def _reader() -> Read:
+    """Reads one Django setting, refusing a bad value with ImproperlyConfigured."""
     from django.conf import settings  # type: ignore[import-untyped]
     from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped]
 
@@ -64,8 +93,11 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
             raise ImproperlyConfigured(f"settings.{name} = {value!r}: {rule}")
         return value
 
-    def is_number(v: Any) -> bool:
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return read
+
+
+def _secret_settings(read: Read) -> tuple[str | None, bool]:
+    from django.core.exceptions import ImproperlyConfigured
 
     secret = read(
         "CENTRIFUGO_PROXY_SECRET", None, lambda v: v is None or (isinstance(v, str) and v != ""),
@@ -73,6 +105,23 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
         "with CENTRIFUGO_PROXY_INSECURE = True for local development only",
     )
     insecure = read("CENTRIFUGO_PROXY_INSECURE", False, lambda v: isinstance(v, bool), "must be True or False")
+    if secret is None and not insecure:
+        raise ImproperlyConfigured(
+            "settings.CENTRIFUGO_PROXY_SECRET is not set: anyone who can reach the view could call any handler "
+            f"as any user; fix: set it to the secret Centrifugo sends in its {PROXY_SECRET_HEADER!r} proxy header "
+            "(e.g. os.environ['CENTRIFUGO_PROXY_SECRET']), or CENTRIFUGO_PROXY_INSECURE = True for local development only"
+        )
+    return secret, insecure
+
+
+def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatcher:
+    """A :class:`Dispatcher` configured from ``django.conf.settings`` (ImproperlyConfigured on a bad value)."""
+    read = _reader()
+
+    def is_number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    secret, insecure = _secret_settings(read)
     timeout = read(
         "CENTRIFUGO_HANDLER_TIMEOUT", _DEFAULTS["handler_timeout"], lambda v: is_number(v) and v > 0,
         "must be a positive number of seconds; fix: set it, e.g. 10, or remove it for the default",
@@ -91,12 +140,6 @@ def dispatcher_from_settings(registry: Registry = default_registry) -> Dispatche
         "must be a positive number of bytes; fix: set it, or remove it to derive it from CENTRIFUGO_MAX_PARAMS_BYTES",
     )
     version = read("CENTRIFUGO_SERVICE_VERSION", None, lambda v: v is None or isinstance(v, str), "must be a string")
-    if secret is None and not insecure:
-        raise ImproperlyConfigured(
-            "settings.CENTRIFUGO_PROXY_SECRET is not set: anyone who can reach the view could call any handler "
-            f"as any user; fix: set it to the secret Centrifugo sends in its {PROXY_SECRET_HEADER!r} proxy header "
-            "(e.g. os.environ['CENTRIFUGO_PROXY_SECRET']), or CENTRIFUGO_PROXY_INSECURE = True for local development only"
-        )
     return Dispatcher(
         registry,
         proxy_secret=secret,

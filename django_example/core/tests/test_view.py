@@ -152,3 +152,31 @@ def test_defaults_are_the_asgi_endpoints():
         ours = dispatcher_from_settings()
     asgi = RpcProxyApp(proxy_secret="s").dispatcher
     assert (ours.handler_timeout, ours.max_payload_bytes) == (asgi.handler_timeout, asgi.max_payload_bytes) == (10.0, proxy_body_limit(1_048_576))
+
+
+async def test_the_subscribe_proxy_view_applies_each_channels_rule():
+    from hatch_centrifugo_sdk.channels import channel
+    from hatch_centrifugo_sdk.django import subscribe_proxy_view
+
+    class Ping(BaseModel):
+        n: int
+
+    registry = Registry()
+    channel("pings.user:{user_id}", Ping, subscribe="user", registry=registry)
+    with override_settings(CENTRIFUGO_PROXY_SECRET="s"):
+        view = subscribe_proxy_view(registry)
+
+    def subscribe(channel_name, user, secret="s"):
+        body = json.dumps({"client": "c1", "transport": "websocket", "protocol": "json", "encoding": "json",
+                           "user": user, "channel": channel_name})
+        request = AsyncRequestFactory().post("/centrifugo/subscribe", body, content_type="application/json",
+                                             headers={HEADER: secret})
+        return view(request)
+
+    assert body_of(await subscribe("pings.user:alice", "alice")) == {"result": {}}
+    assert body_of(await subscribe("pings.user:alice", "bob"))["error"]["code"] == 403
+    assert body_of(await subscribe("pings.user:alice", ""))["error"]["code"] == 401
+    assert body_of(await subscribe("nopes.user:alice", "alice"))["error"]["code"] == 404
+    refused = await subscribe("pings.user:alice", "alice", secret="wrong")
+    assert (refused.status_code, body_of(refused)) == (403, {"detail": f"missing or wrong {HEADER} header"})
+    assert view.csrf_exempt is True
