@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from . import targets
 from .django_build import unconfigured_fix
+from .places import is_within, quoted_line
 from ..runtime.registry import Handler, HandlerDefinitionError, HandlerDefinitionErrors, Registry, default_registry
 from .time_limit import TimeLimitExceeded, time_limit
 
@@ -140,7 +141,7 @@ def _import_failure(name: str, exc: BaseException, root: Path) -> HandlerDefinit
 def _where(exc: BaseException, root: Path, name: str) -> str:
     """The deepest frame inside the project: where the user's code failed."""
     frames = traceback.extract_tb(exc.__traceback__)
-    inside = [f for f in frames if _is_within(f.filename, root)] or frames
+    inside = [f for f in frames if is_within(f.filename, root)] or frames
     return f"{inside[-1].filename}:{inside[-1].lineno}" if inside else _config_location(root, name)
 
 
@@ -165,19 +166,4 @@ def _describe(exc: BaseException) -> str:
 def _config_location(root: Path, module: str) -> str:
     """``pyproject.toml:line`` where ``module`` is listed, or the file alone."""
     pyproject = root / "pyproject.toml"
-    try:
-        lines = pyproject.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return str(pyproject)
-    for number, text in enumerate(lines, start=1):
-        if f'"{module}"' in text or f"'{module}'" in text:
-            return f"{pyproject}:{number}"
-    return str(pyproject)
-
-
-def _is_within(filename: str, root: Path) -> bool:
-    try:
-        Path(filename).resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    return quoted_line(pyproject, module) or str(pyproject)

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, Iterator
 
 from ..runtime.registry import HandlerDefinitionError
+from .places import is_within, quoted_line
 
 KEY = "django-settings"
 _UNCONFIGURED = ("settings are not configured", "Apps aren't loaded yet")
@@ -134,7 +135,7 @@ def _setup_failure(exc: Exception, settings_module: str, settings_file: Path | N
     if isinstance(exc, DatabaseUsedDuringBuild):
         rule = str(exc)
     if phase == "create":
-        where = _line_of(settings_file, repr(entry)[1:-1]) if settings_file and isinstance(entry, str) else None
+        where = quoted_line(settings_file, repr(entry)[1:-1]) if settings_file and isinstance(entry, str) else None
         return HandlerDefinitionError(
             where or _location(exc, root), f"INSTALLED_APPS entry {entry!r} in {settings_name}", rule,
             "correct the entry, or make the app importable from the project root",
@@ -176,7 +177,7 @@ def _failure(subject: str, exc: BaseException, root: Path, fix: str) -> HandlerD
 def _location(exc: BaseException, root: Path, skip_module: str = "") -> str:
     """file:line of the deepest frame inside the project (outside ``skip_module``'s file, when given)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    inside = [f for f in frames if _is_within(f.filename, root)]
+    inside = [f for f in frames if is_within(f.filename, root)]
     skip_file = sys.modules[skip_module].__file__ if skip_module in sys.modules else None
     if skip_file is None and skip_module:
         skip_file = str(root / (skip_module.replace(".", os.sep) + ".py"))
@@ -185,20 +186,9 @@ def _location(exc: BaseException, root: Path, skip_module: str = "") -> str:
     return f"{chosen[-1].filename}:{chosen[-1].lineno}" if chosen else str(root / "pyproject.toml")
 
 
-def _line_of(path: Path, text: str) -> str | None:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for number, line in enumerate(lines, start=1):
-        if f'"{text}"' in line or f"'{text}'" in line:
-            return f"{path}:{number}"
-    return None
-
-
 def _pyproject_line(root: Path, value: str) -> str:
     pyproject = root / "pyproject.toml"
-    return _line_of(pyproject, value) or f"{pyproject} ({KEY})"
+    return quoted_line(pyproject, value) or f"{pyproject} ({KEY})"
 
 
 def _guess_settings(root: Path) -> str:
@@ -212,11 +202,3 @@ def _guess_settings(root: Path) -> str:
         for candidate in sorted(base.glob("*/settings.py")):
             return f"{candidate.parent.name}.settings"
     return "mysite.settings"
-
-
-def _is_within(filename: str, root: Path) -> bool:
-    try:
-        Path(filename).resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
