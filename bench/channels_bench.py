@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, REPO, machine, machine_lines, percentile, save, table, verdict  # noqa: E402
+from common import BENCH, REPO, Consumer, machine, machine_lines, percentile, prepare_consumers, save, table, verdict  # noqa: E402
 
 sys.path.insert(0, str(REPO / "tests"))
 from stack import run_stack  # noqa: E402
@@ -55,35 +54,16 @@ def build_sdks(out: Path) -> dict[str, Path]:
     return {"api.json": out / "api.json", **{a.language: out / a.path for a in artifacts}}
 
 
-def prepare_clients(sdks: dict[str, Path], languages: list[str], work: Path) -> dict[str, tuple[list[str], Path, dict[str, str]]]:
+def prepare_clients(sdks: dict[str, Path], languages: list[str], work: Path) -> dict[str, Consumer]:
     """language → (argv prefix, cwd, extra env) of a consumer ready to run; "fanout" is the Go consumer's other mode."""
-    ready: dict[str, tuple[list[str], Path, dict[str, str]]] = {}
-    if "python" in languages:
-        target = work / "py"
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(sdks["python"])],
-                       check=True, capture_output=True)
-        ready["python"] = ([sys.executable, str(CLIENTS / "channels_python.py")], work, {"PYTHONPATH": str(target)})
-    if "typescript" in languages:
-        project = work / "ts"
-        project.mkdir()
-        (project / "package.json").write_text('{"name": "bench-channels-consumer", "private": true, "type": "module"}')
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", str(sdks["typescript"]),
-                        "ws@8.23.0", "centrifuge@5.8.0"], cwd=project, check=True, capture_output=True, timeout=600)
-        shutil.copy(CLIENTS / "channels_ts.mjs", project / "main.mjs")
-        ready["typescript"] = (["node", "main.mjs"], project, {})
-    project = work / "go"
-    project.mkdir()
-    (project / "go.mod").write_text(
-        f"module benchchannels\n\ngo 1.25.0\n\nrequire {GO_MODULE} v0.0.0\n\nreplace {GO_MODULE} => {sdks['go'].resolve()}\n"
+    ready = prepare_consumers(
+        sdks, {*languages, "go"}, work, python=CLIENTS / "channels_python.py", typescript=CLIENTS / "channels_ts.mjs",
+        go=CLIENTS / "channels_go", go_module=GO_MODULE,
     )
-    shutil.copy(CLIENTS / "channels_go" / "main.go", project / "main.go")
-    for argv in (["go", "mod", "tidy"], ["go", "build", "-o", "consumer", "."]):
-        done = subprocess.run(argv, cwd=project, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)}: {done.stderr}")
+    go, project, _ = ready.pop("go")
     if "go" in languages:
-        ready["go"] = ([str(project / "consumer"), "latency"], project, {})
-    ready["fanout"] = ([str(project / "consumer"), "fanout"], project, {})
+        ready["go"] = ([*go, "latency"], project, {})
+    ready["fanout"] = ([*go, "fanout"], project, {})
     return ready
 
 

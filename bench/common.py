@@ -82,3 +82,46 @@ def save(name: str, data: object, text: str) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (RESULTS / f"{name}.md").write_text(text + "\n", encoding="utf-8")
+
+
+# (argv prefix, cwd, extra environment) of a consumer program ready to run.
+Consumer = tuple[list[str], Path, dict[str, str]]
+
+
+def prepare_consumers(
+    sdks: dict[str, Path], languages: Iterable[str], work: Path, *, python: Path, typescript: Path, go: Path,
+    go_module: str,
+) -> dict[str, Consumer]:
+    """Each SDK installed from its artifact, with the driver program given for its language
+    (``go`` is the folder of a main.go requiring ``go_module``), built where it must be."""
+    import shutil
+    import subprocess
+    import sys
+
+    ready: dict[str, Consumer] = {}
+    if "python" in languages:
+        target = work / "py"
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(sdks["python"])],
+                       check=True, capture_output=True)
+        ready["python"] = ([sys.executable, str(python)], work, {"PYTHONPATH": str(target)})
+    if "typescript" in languages:
+        project = work / "ts"
+        project.mkdir()
+        (project / "package.json").write_text('{"name": "bench-consumer", "private": true, "type": "module"}')
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", str(sdks["typescript"]),
+                        "ws@8.23.0", "centrifuge@5.8.0"], cwd=project, check=True, capture_output=True, timeout=600)
+        shutil.copy(typescript, project / "main.mjs")
+        ready["typescript"] = (["node", "main.mjs"], project, {})
+    if "go" in languages:
+        project = work / "go"
+        project.mkdir()
+        (project / "go.mod").write_text(
+            f"module benchconsumer\n\ngo 1.25.0\n\nrequire {go_module} v0.0.0\n\nreplace {go_module} => {sdks['go'].resolve()}\n"
+        )
+        shutil.copy(go / "main.go", project / "main.go")
+        for argv in (["go", "mod", "tidy"], ["go", "build", "-o", "consumer", "."]):
+            done = subprocess.run(argv, cwd=project, capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv)}: {done.stderr}")
+        ready["go"] = ([str(project / "consumer")], project, {})
+    return ready

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -31,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, REPO, machine, machine_lines, median, percentile, save, table, verdict  # noqa: E402
+from common import BENCH, REPO, Consumer, machine, machine_lines, median, percentile, prepare_consumers, save, table, verdict  # noqa: E402
 
 sys.path.insert(0, str(REPO / "tests"))
 from stack import free_ports, run_service, run_stack  # noqa: E402
@@ -139,35 +138,12 @@ def build_sdks(out: Path) -> dict[str, Path]:
     return {a.language: out / a.path for a in artifacts}
 
 
-def prepare_clients(sdks: dict[str, Path], languages: list[str], work: Path) -> dict[str, tuple[list[str], Path, dict[str, str]]]:
+def prepare_clients(sdks: dict[str, Path], languages: list[str], work: Path) -> dict[str, Consumer]:
     """language → (argv prefix, cwd, extra env) of a consumer ready to run."""
-    ready: dict[str, tuple[list[str], Path, dict[str, str]]] = {}
-    if "python" in languages:
-        target = work / "py"
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(sdks["python"])],
-                       check=True, capture_output=True)
-        ready["python"] = ([sys.executable, str(CLIENTS / "e2e_python.py")], work, {"PYTHONPATH": str(target)})
-    if "typescript" in languages:
-        project = work / "ts"
-        project.mkdir()
-        (project / "package.json").write_text('{"name": "bench-consumer", "private": true, "type": "module"}')
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", str(sdks["typescript"]),
-                        "ws@8.23.0", "centrifuge@5.8.0"], cwd=project, check=True, capture_output=True, timeout=600)
-        shutil.copy(CLIENTS / "e2e_ts.mjs", project / "main.mjs")
-        ready["typescript"] = (["node", "main.mjs"], project, {})
-    if "go" in languages:
-        project = work / "go"
-        project.mkdir()
-        (project / "go.mod").write_text(
-            f"module benchconsumer\n\ngo 1.25.0\n\nrequire {GO_MODULE} v0.0.0\n\nreplace {GO_MODULE} => {sdks['go']}\n"
-        )
-        shutil.copy(CLIENTS / "go_consumer" / "main.go", project / "main.go")
-        for argv in (["go", "mod", "tidy"], ["go", "build", "-o", "consumer", "."]):
-            done = subprocess.run(argv, cwd=project, capture_output=True, text=True, timeout=600)
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(argv)}: {done.stderr}")
-        ready["go"] = ([str(project / "consumer")], project, {})
-    return ready
+    return prepare_consumers(
+        sdks, languages, work, python=CLIENTS / "e2e_python.py", typescript=CLIENTS / "e2e_ts.mjs",
+        go=CLIENTS / "go_consumer", go_module=GO_MODULE,
+    )
 
 
 def e2e_bench(languages: list[str], calls: int, work: Path) -> tuple[dict[str, Any], dict[str, Path]]:
