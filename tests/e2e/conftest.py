@@ -10,7 +10,7 @@ import json
 import sys
 import tomllib
 from pathlib import Path
-from typing import Iterator
+from typing import Any, ContextManager, Iterator, Sequence
 
 import pytest
 
@@ -45,16 +45,22 @@ def sample_channels(sample_sdks: dict[str, Path]) -> tuple[Channel, ...]:
     return api_from_json(json.loads(sample_sdks["api.json"].read_text())).channels
 
 
-@pytest.fixture(scope="session")
-def sample_stack(tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Channel, ...]) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("stack")
-    with run_stack(
+def run_sample(workdir: Path, channels: Sequence[Channel] = (), **options: Any) -> ContextManager[Stack]:
+    """The sample service under uvicorn behind a real Centrifugo, its database in ``workdir``;
+    ``channels`` configured (subscribed through the sample app's SubscribeProxyApp)."""
+    return run_stack(
         "sample_service.app:app",
         app_dir=SAMPLE / "src",
         workdir=workdir,
         health_path="/health",
         env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
-        channels=sample_channels,
-        subscribe_path="/centrifugo/subscribe",  # the sample app's SubscribeProxyApp
-    ) as stack:
+        channels=channels,
+        subscribe_path="/centrifugo/subscribe",
+        **options,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_stack(tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Channel, ...]) -> Iterator[Stack]:
+    with run_sample(tmp_path_factory.mktemp("stack"), sample_channels) as stack:
         yield stack

@@ -12,22 +12,15 @@ from typing import Any, Iterator
 
 import pytest
 
-from stack import Stack, http_ok, run_stack
+from stack import Stack, http_ok
 
-from .conftest import SAMPLE
+from .conftest import run_sample
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Any, ...]) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("reliability-stack")
-    with run_stack(
-        "sample_service.app:app",
-        app_dir=SAMPLE / "src",
-        workdir=workdir,
-        health_path="/health",
-        env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
-        channels=sample_channels,  # tasks.create publishes on tasks.feed
-    ) as stack:
+    # tasks.create publishes on tasks.feed
+    with run_sample(tmp_path_factory.mktemp("reliability-stack"), sample_channels) as stack:
         yield stack
 
 
@@ -96,14 +89,7 @@ async def test_a_call_with_no_reply_says_it_may_have_run(stack: Stack, sdk: Any)
 def unpublishable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The sample behind a Centrifugo that knows none of its channels: every create is stored,
     then its event cannot be published and the handler fails with 500."""
-    workdir = tmp_path_factory.mktemp("unpublishable-stack")
-    with run_stack(
-        "sample_service.app:app",
-        app_dir=SAMPLE / "src",
-        workdir=workdir,
-        health_path="/health",
-        env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
-    ) as stack:
+    with run_sample(tmp_path_factory.mktemp("unpublishable-stack")) as stack:
         yield stack
 
 

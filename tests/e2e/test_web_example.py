@@ -25,13 +25,14 @@ from typing import Any, Iterator
 import pytest
 from centrifuge import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from stack import LOOPBACK, Stack, run_stack
+from stack import LOOPBACK, Stack
 
 from hatch_centrifugo_sdk.ir.model import Channel
 
+from .conftest import run_sample
+
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "examples" / "web"
-SAMPLE = REPO / "sample_service"
 USER = "alice"
 # The connection refused for the page's origin shows after the SDK's connect timeout (5 s on the page).
 PAGE_TIMEOUT_MS = 30_000
@@ -91,17 +92,7 @@ def origins(built_page: Path) -> Iterator[tuple[str, str]]:
 def web_stack(
     origins: tuple[str, str], tmp_path_factory: pytest.TempPathFactory, sample_channels: tuple[Channel, ...]
 ) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("web-stack")
-    with run_stack(
-        "sample_service.app:app",
-        app_dir=SAMPLE / "src",
-        workdir=workdir,
-        health_path="/health",
-        env={"SAMPLE_SERVICE_DB": str(workdir / "sample.sqlite3")},
-        allowed_origins=[origins[0]],
-        channels=sample_channels,
-        subscribe_path="/centrifugo/subscribe",
-    ) as stack:
+    with run_sample(tmp_path_factory.mktemp("web-stack"), sample_channels, allowed_origins=[origins[0]]) as stack:
         yield stack
 
 
