@@ -205,3 +205,43 @@ def test_the_store_given_is_the_one_used_even_while_it_is_empty() -> None:
 
     store = InProcessOutcomes(ttl=60)  # empty: len() is 0
     assert Dispatcher(Registry(), proxy_secret=None, allow_insecure=True, outcomes=store).outcomes is store
+
+
+async def test_outcomes_expire_after_the_ttl_and_leave_the_store() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import InProcessOutcomes
+
+    dispatcher, runs, _ = service()
+    store = dispatcher.outcomes = InProcessOutcomes(ttl=0.05)
+    first = await dispatcher.handle(body({KEY: "old", "name": "a"}))
+    assert await dispatcher.handle(body({KEY: "old", "name": "a"})) == first and runs == ["a"]
+    await asyncio.sleep(0.1)
+    await dispatcher.handle(body({KEY: "new", "name": "b"}))  # drops "old" on its way in
+    assert len(store) == 1
+    again = await dispatcher.handle(body({KEY: "old", "name": "a"}))
+    assert runs == ["a", "b", "a"] and again != first  # a new call: the handler ran again (id 3)
+
+
+async def test_a_store_that_overrides_begin_and_finish_is_called_through_them() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import InProcessOutcomes
+
+    class Counted(InProcessOutcomes):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[str] = []
+
+        async def begin(self, scope: str, wait: float) -> bytes | None:
+            self.calls.append("begin")
+            return await super().begin(scope, wait)
+
+        async def finish(self, scope: str, outcome: bytes | None) -> None:
+            self.calls.append("finish")
+            await super().finish(scope, outcome)
+
+    dispatcher, runs, _ = service()
+    dispatcher.outcomes = store = Counted()
+    await dispatcher.handle(body({KEY: "k", "name": "a"}))
+    await dispatcher.handle(body({KEY: "k", "name": "a"}))
+    assert store.calls == ["begin", "finish", "begin"] and runs == ["a"]
+    dispatcher.outcomes = None  # no deduplication from now on
+    await dispatcher.handle(body({KEY: "k", "name": "a"}))
+    assert runs == ["a", "a"] and store.calls == ["begin", "finish", "begin"]

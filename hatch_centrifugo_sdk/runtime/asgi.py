@@ -66,14 +66,12 @@ class RpcProxyApp:
         return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-        elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await _lifespan(receive, send)
+            elif scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            return
         # ASGI servers give header names in lower case: only the two needed are looked at.
         secret = declared = None
         for name, value in scope["headers"]:
@@ -90,7 +88,9 @@ class RpcProxyApp:
             body = await _read_body(receive, dispatcher.max_payload_bytes)
         except _ClientGone:
             return
-        await _respond(send, await dispatcher.answer(body))
+        # Dispatcher.answer, inlined: one coroutine less per request.
+        too_large = len(body) > dispatcher.max_payload_bytes
+        await _respond(send, dispatcher.payload_too_large() if too_large else await dispatcher.handle(body))
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -115,8 +115,9 @@ class _ClientGone(Exception):
 
 
 async def _respond(send: Send, reply: Reply) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(reply.body)).encode())]
-    headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers]
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(reply.body))]
+    if reply.headers:
+        headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers]
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})
 

@@ -210,9 +210,23 @@ class Dispatcher:
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
         # Calls that carry an idempotency key run once per user, method and key.
-        self.outcomes: OutcomeStore | None = None
+        self.outcomes = None
         if deduplicate:  # not `outcomes or ...`: an empty store is falsy when it has a length
             self.outcomes = outcomes if outcomes is not None else InProcessOutcomes()
+
+    @property
+    def outcomes(self) -> OutcomeStore | None:
+        """Where the outcomes of keyed calls are kept; None: no deduplication."""
+        return self._outcomes
+
+    @outcomes.setter
+    def outcomes(self, store: OutcomeStore | None) -> None:
+        self._outcomes = store
+        # The in-process store is called without a coroutine per call (a cost on every keyed call).
+        self._local_outcomes = store if isinstance(store, InProcessOutcomes) and store.direct else None
+
+    def _timeout_of(self, handler: Handler) -> float:
+        return handler.timeout if handler.timeout is not None else self.handler_timeout
 
     @classmethod
     def from_env(cls, registry: Registry = default_registry, **options: Any) -> Dispatcher:
@@ -282,59 +296,30 @@ class Dispatcher:
         return refused if refused is not None else await self.answer(body)
 
     async def handle(self, body: bytes) -> Reply:
-        """The reply to a request body whose secret and size the caller has checked."""
+        """The reply to a request body whose secret and size the caller has checked.
+
+        A call whose params carry an idempotency key runs once per user, method and key: its
+        first outcome is its only one (one coroutine for both kinds: each layer costs).
+        """
+        key = None
         if _KEY_MEMBER in body:
-            return await self._handle_keyed(body)
-        parsed = self._parse(body)
-        if type(parsed) is Reply:
-            return parsed
-        handler, conn, params = parsed  # type: ignore[misc]
-        return _noted(await self._call(handler, conn, params), HANDLER_STARTED)
-
-    def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
-        try:
-            request = self._validator().validate_json(body)
-        except ValidationError as exc:
-            return _invalid_request(exc, len(self._by_method) == 1)
-        handler = self._by_method.get(request.method)
-        if handler is None:
-            return _method_not_found(request.method)
-        conn = Connection(
-            user_id=request.user or None,
-            client_id=request.client,
-            transport=request.transport,
-            protocol=request.protocol,
-            meta=request.meta,
-            idempotency_key=key,
-        )
-        return handler, conn, request.data
-
-    async def _handle_keyed(self, body: bytes) -> Reply:
-        """A call whose params may carry an idempotency key: its first outcome is its only one."""
-        peeled = _peel_key(body)
-        if peeled is not None:
-            key, body = peeled
-        else:  # not where the SDKs put it: parse to find it (or to see it is not a key)
-            try:
-                request = json.loads(body)
-                key = request["data"].pop(IDEMPOTENCY_KEY)
-            except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
-                key = None
-            else:
-                if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
-                    return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
-                body = _json(request)
+            peeled = _peel_key(body) or _find_key(body)
+            if type(peeled) is Reply:
+                return peeled
+            key, body = peeled  # type: ignore[misc]
         parsed = self._parse(body, key)
         if type(parsed) is Reply:
             return parsed
         handler, conn, params = parsed  # type: ignore[misc]
         outcomes = self.outcomes
         if key is None or outcomes is None:
-            return _noted(await self._call(handler, conn, params), HANDLER_STARTED)
+            return await self._call(handler, conn, params, HANDLER_STARTED)
         scope = f"{conn.user_id or ''}\x00{handler.method}\x00{key}"
-        timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        local = self._local_outcomes
         try:
-            stored = await outcomes.begin(scope, wait=timeout)
+            stored = local.claim(scope) if local is not None else None
+            if local is None or (stored is not None and type(stored) is not bytes):  # another store, or a twin runs
+                stored = await outcomes.begin(scope, wait=self._timeout_of(handler))
         except StillRunning:
             message = f"a call of {handler.method!r} with this idempotency key is still running"
             return _error("HANDLER_TIMEOUT", message + HANDLER_STARTED_DEDUPLICATED)
@@ -345,14 +330,29 @@ class Dispatcher:
             return Reply(200, stored)
         reply = None
         try:
-            reply = _noted(await self._call(handler, conn, params), HANDLER_STARTED_DEDUPLICATED)
+            reply = await self._call(handler, conn, params, HANDLER_STARTED_DEDUPLICATED)
         finally:
             # A temporary failure is forgotten: its retry runs the handler again.
             try:
-                await outcomes.finish(scope, None if reply is None or _is_temporary(reply) else reply.body)
+                outcome = None if reply is None or _is_temporary(reply) else reply.body
+                if local is not None:
+                    local.keep(scope, outcome)
+                else:
+                    await outcomes.finish(scope, outcome)
             except Exception:
                 logger.exception("idempotency store failed to keep the outcome of %r (a retry runs it again)", handler.method)
         return reply
+
+    def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
+        try:
+            request = self._validator().validator.validate_json(body)  # the core validator: no wrapper
+        except ValidationError as exc:
+            return _invalid_request(exc, len(self._by_method) == 1)
+        handler = self._by_method.get(request.method)
+        if handler is None:
+            return _method_not_found(request.method)
+        conn = _connection(request.user or None, request.client, request.transport, request.protocol, request.meta, key)
+        return handler, conn, request.data
 
     def _validator(self) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
@@ -379,7 +379,8 @@ class Dispatcher:
             self._api_hash = parse_api(self.registry).hash
         return self._api_hash
 
-    async def _call(self, handler: Handler, conn: Connection, params: BaseModel) -> Reply:
+    async def _call(self, handler: Handler, conn: Connection, params: BaseModel, note: str) -> Reply:
+        """Run the handler; ``note`` (what the service knows of it) ends a temporary 408 or 500's message."""
         timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
         call: Any = handler.func(conn, params)
         threshold = self.blocking_threshold or math.inf
@@ -400,12 +401,13 @@ class Dispatcher:
                         _held_the_loop(handler, perf_counter() - start, threshold, timeout)
                 if rest is not None:
                     result = await _run_with_timeout(rest, timeout - (perf_counter() - start))
-            return _result(handler, result)
+            return _result(handler, result, note)
         except RpcError as exc:
             logger.debug("handler for %r rejected the call (%d): %s", handler.method, exc.code, exc.message)
-            return _reply_error(exc.code, exc.message, exc.temporary)
+            noted = exc.temporary and exc.code in _HANDLER_CODES
+            return _reply_error(exc.code, exc.message + note if noted else exc.message, exc.temporary)
         except _Timeout:
-            return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s")
+            return _error("HANDLER_TIMEOUT", f"method {handler.method!r} did not finish within {timeout:g}s{note}")
         except ValueError as exc:
             if _written_for_the_client(exc, handler):
                 message = str(exc) or "bad request"
@@ -421,7 +423,7 @@ class Dispatcher:
             )
         except Exception:
             logger.exception("handler for %r failed", handler.method)
-        return _error("INTERNAL_ERROR", "internal error")
+        return _error("INTERNAL_ERROR", "internal error" + note)
 
 
 @types.coroutine
@@ -533,7 +535,7 @@ def _discard_outcome(task: asyncio.Future[Any]) -> None:
         logger.warning("handler failed after its timeout", exc_info=task.exception())
 
 
-def _result(handler: Handler, result: Any) -> Reply:
+def _result(handler: Handler, result: Any, note: str) -> Reply:
     if not isinstance(result, handler.result_model):
         try:
             result = handler.result_model.model_validate(result)
@@ -542,13 +544,14 @@ def _result(handler: Handler, result: Any) -> Reply:
                 "handler for %r returned %s, not a valid %s",
                 handler.method, type(result).__name__, handler.result_model.__name__,
             )
-            return _error("INTERNAL_ERROR", "internal error")
+            return _error("INTERNAL_ERROR", "internal error" + note)
     try:
-        data = result.model_dump_json(by_alias=True)
+        # model_dump_json(by_alias=True) without its wrapper and its bytes -> str -> bytes.
+        data = result.__pydantic_serializer__.to_json(result, by_alias=True)
     except Exception:
         logger.exception("result of %r cannot be serialised", handler.method)
-        return _error("INTERNAL_ERROR", "internal error")
-    return Reply(200, b'{"result":{"data":' + data.encode() + b"}}")
+        return _error("INTERNAL_ERROR", "internal error" + note)
+    return Reply(200, b'{"result":{"data":' + data + b"}}")
 
 
 def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
@@ -644,14 +647,35 @@ def _peel_key(body: bytes) -> tuple[str, bytes] | None:
 _HANDLER_CODES = (BY_NAME["HANDLER_TIMEOUT"].code, BY_NAME["INTERNAL_ERROR"].code)
 
 
-def _noted(reply: Reply, note: str) -> Reply:
-    """``reply`` with ``note`` ending its message, when it is a temporary 408 or 500."""
-    if not _is_temporary(reply):
-        return reply
-    error = json.loads(reply.body)["error"]
-    if error["code"] not in _HANDLER_CODES:
-        return reply
-    return _reply_error(error["code"], error["message"] + note, True)
+def _find_key(body: bytes) -> tuple[str | None, bytes] | Reply:
+    """The key and the body without it, parsing the request: a key not where the SDKs put it
+    (None and the body as sent when the params have no key member), or a 400 for a bad key."""
+    try:
+        request = json.loads(body)
+        key = request["data"].pop(IDEMPOTENCY_KEY)
+    except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
+        return None, body
+    if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
+        return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
+    return key, _json(request)
+
+
+_new = object.__new__
+
+
+def _connection(
+    user_id: str | None, client_id: str, transport: str, protocol: str, meta: Any, idempotency_key: str | None
+) -> Connection:
+    """``Connection(...)`` without the frozen dataclass's __init__ (a third of its cost per request)."""
+    conn = _new(Connection)
+    fields = conn.__dict__
+    fields["user_id"] = user_id
+    fields["client_id"] = client_id
+    fields["transport"] = transport
+    fields["protocol"] = protocol
+    fields["meta"] = meta
+    fields["idempotency_key"] = idempotency_key
+    return conn
 
 
 def _is_temporary(reply: Reply) -> bool:

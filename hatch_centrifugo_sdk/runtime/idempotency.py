@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import deque
 from typing import Any, Protocol
 
 IDEMPOTENCY_KEY = "$idempotency_key"
@@ -37,50 +37,86 @@ _PENDING = object()
 
 
 class InProcessOutcomes:
-    """Outcomes in this process's memory: for one service instance (lost on restart)."""
+    """Outcomes in this process's memory: for one service instance (lost on restart).
+
+    The dispatcher calls :meth:`claim` and :meth:`keep` directly (no coroutine per call)
+    unless a subclass overrides :meth:`begin` or :meth:`finish`.
+    """
 
     def __init__(self, ttl: float = DEFAULT_OUTCOME_TTL) -> None:
         if not ttl > 0:
             raise ValueError(f"ttl={ttl!r} must be a positive number of seconds")
         self.ttl = ttl
-        # scope -> [expiry, outcome (_PENDING while running), future of a waiting twin or None];
-        # insertion order is expiry order (one ttl). The future is made only when a twin waits.
-        self._entries: OrderedDict[str, list[Any]] = OrderedDict()
+        # scope -> (expiry, outcome or _PENDING while running). Tuples of a float and bytes:
+        # the cycle collector stops tracking them, so a day of outcomes does not slow it.
+        self._entries: dict[str, tuple[float, Any]] = {}
+        # (expiry, scope) in the order the entries were made, which is expiry order (one ttl).
+        self._expiries: deque[tuple[float, str]] = deque()
+        self._twins: dict[str, asyncio.Future[None]] = {}  # scope -> future a waiting twin awaits
 
     def __len__(self) -> int:
         return len(self._entries)
 
     async def begin(self, scope: str, wait: float) -> bytes | None:
-        now = time.monotonic()
-        entries = self._entries
-        while entries:
-            oldest = next(iter(entries.values()))
-            if oldest[0] > now or oldest[1] is _PENDING:
-                break
-            entries.popitem(last=False)
         while True:
-            entry = entries.get(scope)
-            if entry is None or (entry[0] <= now and entry[1] is not _PENDING):
-                entries[scope] = [now + self.ttl, _PENDING, None]
-                entries.move_to_end(scope)
-                return None
-            if entry[1] is _PENDING:
-                if entry[2] is None:
-                    entry[2] = asyncio.get_running_loop().create_future()
-                done, _ = await asyncio.wait((entry[2],), timeout=wait)
-                if not done:
-                    raise StillRunning
-            outcome = entry[1]
-            if outcome is not None and outcome is not _PENDING:
-                return outcome  # type: ignore[no-any-return]
-            # The first call was forgotten (temporary failure, entry removed): this one runs the handler.
+            claimed = self.claim(scope)
+            if not isinstance(claimed, asyncio.Future):
+                return claimed
+            done, _ = await asyncio.wait((claimed,), timeout=wait)
+            if not done:
+                raise StillRunning
+            # Finished (claim now returns its outcome), or forgotten (this call runs the handler).
 
     async def finish(self, scope: str, outcome: bytes | None) -> None:
+        self.keep(scope, outcome)
+
+    def claim(self, scope: str) -> bytes | None | asyncio.Future[None]:
+        """The stored outcome; None when the caller now owns ``scope``; or, while a twin runs,
+        a future done when it finishes (then claim again)."""
+        now = time.monotonic()
+        expiries = self._expiries
+        if expiries and expiries[0][0] <= now:
+            self._purge(now)
+        entry = self._entries.get(scope)
+        if entry is None or (entry[0] <= now and entry[1] is not _PENDING):
+            expiry = now + self.ttl
+            self._entries[scope] = (expiry, _PENDING)
+            expiries.append((expiry, scope))
+            return None
+        if entry[1] is not _PENDING:
+            return entry[1]  # type: ignore[no-any-return]
+        twin = self._twins.get(scope)
+        if twin is None:
+            twin = self._twins[scope] = asyncio.get_running_loop().create_future()
+        return twin
+
+    def keep(self, scope: str, outcome: bytes | None) -> None:
+        """Keep the outcome of a call that :meth:`claim` gave to its caller; None forgets it."""
         entry = self._entries.get(scope)
         if entry is None or entry[1] is not _PENDING:
             return
-        entry[1] = outcome
         if outcome is None:
             del self._entries[scope]
-        if entry[2] is not None:
-            entry[2].set_result(None)
+        else:
+            self._entries[scope] = (entry[0], outcome)
+        twin = self._twins.pop(scope, None)
+        if twin is not None:
+            twin.set_result(None)
+
+    def _purge(self, now: float) -> None:
+        """Drop the expired outcomes, oldest first."""
+        entries, expiries = self._entries, self._expiries
+        while expiries and expiries[0][0] <= now:
+            expiry, scope = expiries[0]
+            entry = entries.get(scope)
+            if entry is not None and entry[0] == expiry:  # not a newer entry of the same scope
+                if entry[1] is _PENDING:  # a call still running past the ttl: look again next time
+                    return
+                del entries[scope]
+            expiries.popleft()
+
+    @property
+    def direct(self) -> bool:
+        """Whether :meth:`claim` and :meth:`keep` are the store's whole behaviour."""
+        kind = type(self)
+        return kind.begin is InProcessOutcomes.begin and kind.finish is InProcessOutcomes.finish

@@ -1,10 +1,16 @@
-// Go: the generated SDK's call against centrifuge-go's raw RPC(), same payload, same server.
-//   go run . WS_URL TOKEN METHOD CALLS
-// Two connections, calls one at a time, blocks of the two kinds alternating; prints latencies (ms) as JSON.
+// Go: the generated SDK's call against centrifuge-go's raw RPC(), same server.
+//
+//	go run . WS_URL TOKEN METHOD CALLS
+//
+// Three kinds of call, one at a time, in blocks whose order rotates: sdk (retries on, a fresh
+// idempotency key per call), raw (the same wire form: the params with a fresh key as their first
+// member) and raw_bare (the params alone). Prints the latencies (ms) of each kind as JSON.
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,7 +35,7 @@ func main() {
 	must(raw.Connect())
 	<-connected
 	defer raw.Close()
-	client := sdk.NewClient(url, sdk.Config{Token: token})
+	client := sdk.NewClient(url, sdk.Config{Token: token, Retries: 2}) // the default, said out loud
 	must(client.Connect(ctx))
 	defer client.Close()
 	api := sdk.NewAPI(client)
@@ -50,32 +56,44 @@ func main() {
 		must(err)
 		return r
 	}
-	rawCall := func() any {
-		r, err := raw.RPC(ctx, method, data)
+	rawCall := func(params []byte) any {
+		r, err := raw.RPC(ctx, method, params)
 		must(err)
 		return r.Data
 	}
+	keyed := func() []byte {
+		var random [16]byte
+		_, _ = rand.Read(random[:])
+		out := append([]byte(`{"$idempotency_key":"`+hex.EncodeToString(random[:])+`",`), data[1:]...)
+		return out
+	}
+	kinds := map[string]func() any{
+		"sdk":      sdkCall,
+		"raw":      func() any { return rawCall(keyed()) },
+		"raw_bare": func() any { return rawCall(data) },
+	}
+	names := []string{"sdk", "raw", "raw_bare"}
 	sdkJSON, _ := json.Marshal(sdkCall())
-	var a, b any
-	must(json.Unmarshal(sdkJSON, &a))
-	must(json.Unmarshal(rawCall().([]byte), &b))
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		panic(fmt.Sprintf("different answers: %v / %v", a, b))
+	var want any
+	must(json.Unmarshal(sdkJSON, &want))
+	for _, kind := range names[1:] {
+		var got any
+		must(json.Unmarshal(kinds[kind]().([]byte), &got))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			panic(fmt.Sprintf("different answers: %v / %v", got, want))
+		}
 	}
 
-	kinds := map[string]func() any{"sdk": sdkCall, "raw": rawCall}
-	out := map[string][]float64{"sdk": {}, "raw": {}}
-	for _, call := range kinds {
+	out := map[string][]float64{}
+	for _, kind := range names {
+		out[kind] = []float64{}
 		for i := 0; i < warmup; i++ {
-			call()
+			kinds[kind]()
 		}
 	}
 	for n := 0; n < calls/block; n++ {
-		order := []string{"sdk", "raw"}
-		if n%2 == 1 {
-			order = []string{"raw", "sdk"}
-		}
-		for _, kind := range order {
+		shift := n % len(names)
+		for _, kind := range append(append([]string{}, names[shift:]...), names[:shift]...) {
 			for i := 0; i < block; i++ {
 				start := time.Now()
 				kinds[kind]()
