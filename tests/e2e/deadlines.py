@@ -148,6 +148,17 @@ def _kill(stack: Stack) -> None:
     time.sleep(NOTICE_CLOSE)
 
 
+def _wait_stopped(pid: int) -> None:
+    """Returns once every thread of ``pid`` is stopped (a signal is delivered asynchronously)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        states = [(task / "stat").read_text().rsplit(")", 1)[1].split()[0] for task in Path(f"/proc/{pid}/task").iterdir()]
+        if all(state in "tT" for state in states):
+            return
+        time.sleep(0.005)
+    raise RuntimeError(f"process {pid} did not stop within 5 s of SIGSTOP")
+
+
 def measure(stack: Stack, driver: Driver, scenario: str, timeout: float) -> Outcome:
     """One call with ``timeout`` (seconds) under ``scenario``; the stack and the driver's connection
     are repaired before it returns."""
@@ -157,6 +168,7 @@ def measure(stack: Stack, driver: Driver, scenario: str, timeout: float) -> Outc
         _kill(stack)
     elif frozen is not None:
         frozen.send_signal(signal.SIGSTOP)
+        _wait_stopped(frozen.pid)
     else:
         raise ValueError(f"unknown scenario {scenario!r}")
     try:
