@@ -56,16 +56,20 @@ class Outcome:
 
 
 class Driver:
-    """One SDK's driver process, connected to the stack as ``user``."""
+    """One SDK's driver process, connected to the stack as ``user``; ``client_timeout`` (seconds)
+    replaces the SDK's client-wide default timeout."""
 
-    def __init__(self, argv: Sequence[str], stack: Stack, user: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: Sequence[str], stack: Stack, user: str, env: Mapping[str, str] | None = None,
+        client_timeout: float | None = None,
+    ) -> None:
         self.process = subprocess.Popen(
             list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, **(env or {})},
         )
         self._lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        self._send({"url": stack.ws_url, "token": stack.token(user)})
+        self._send({"url": stack.ws_url, "token": stack.token(user), "client_timeout": client_timeout})
 
     def _read(self) -> None:
         assert self.process.stdout is not None

@@ -22,6 +22,8 @@ from .deadlines import (
 TIMEOUT = 1.0
 # Centrifugo comes back at half this one: long enough for it to start on a loaded machine.
 BACK_TIMEOUT = 4.0
+# A call's timeout six times the client-wide one of its client.
+LONG_TIMEOUT = 3.0
 # Timers may fire up to a clock tick early (asyncio runs callbacks within its clock resolution).
 TICK = 0.01
 # How each SDK names the timeout error (code 1): Python's class, TypeScript's ErrorCode, Go's type.
@@ -35,14 +37,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module", params=["python", "typescript", "go"])
-def driver(
-    request: pytest.FixtureRequest, stack: Stack, sample_sdks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Driver]]:
+def command(
+    request: pytest.FixtureRequest, sample_sdks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, list[str], dict[str, str]]:
+    """An SDK's deadline driver, built once: language, argv, environment."""
     language: str = request.param
     missing = missing_tools(language)
     if missing:
         pytest.skip(missing)
     argv, env = driver_command(language, sample_sdks[language], tmp_path_factory.mktemp(f"deadline-{language}"))
+    return language, argv, env
+
+
+@pytest.fixture(scope="module")
+def driver(stack: Stack, command: tuple[str, list[str], dict[str, str]]) -> Iterator[tuple[str, Driver]]:
+    language, argv, env = command
     with Driver(argv, stack, f"deadline-{language}", env) as driver:
         driver.ready()
         yield language, driver
@@ -75,3 +84,17 @@ def test_a_call_succeeds_when_centrifugo_comes_back_within_its_timeout(
     outcome = measure(stack, sdk, CENTRIFUGO_BACK, BACK_TIMEOUT)
     assert outcome.ok, outcome
     assert outcome.elapsed >= BACK_TIMEOUT / 2, outcome  # it did wait for Centrifugo
+
+
+def test_a_client_timeout_shorter_than_the_calls_does_not_end_it_early(
+    stack: Stack, command: tuple[str, list[str], dict[str, str]]
+) -> None:
+    # Each wait on the client library's own timeout (0.5 s) ends without a reply; the call goes on
+    # until its own timeout, not until the retries run out.
+    language, argv, env = command
+    with Driver(argv, stack, f"deadline-short-{language}", env, client_timeout=0.5) as sdk:
+        sdk.ready()
+        outcome = measure(stack, sdk, CENTRIFUGO_FROZEN, LONG_TIMEOUT)
+    assert (outcome.ok, outcome.code, outcome.error) == (False, 1, TIMEOUT_ERROR[language]), outcome
+    assert outcome.may_have_run is True, outcome
+    assert LONG_TIMEOUT - TICK <= outcome.elapsed < 2 * LONG_TIMEOUT, outcome

@@ -1,5 +1,7 @@
 // Times calls of the Go SDK whose per-call timeout is given (the deadline tests and benchmark).
-// Reads JSON lines on stdin: {"url", "token"} first, then commands, each answered by one line:
+// Reads JSON lines on stdin: {"url", "token", "client_timeout"} first (the client-wide timeouts,
+// Config.ReadTimeout and CallTimeout, in seconds; the SDK's defaults when null), then commands,
+// each answered by one line:
 // {"do": "ready"} (a call that may wait up to 30 s: the client is connected again) and
 // {"do": "call", "timeout": seconds} (tasks.get_stats with that deadline and the default retries:
 // its outcome and the seconds it took).
@@ -35,8 +37,9 @@ type outcome struct {
 func main() {
 	lines := bufio.NewScanner(os.Stdin)
 	var given struct {
-		URL   string `json:"url"`
-		Token string `json:"token"`
+		URL           string   `json:"url"`
+		Token         string   `json:"token"`
+		ClientTimeout *float64 `json:"client_timeout"`
 	}
 	if !lines.Scan() {
 		panic("no settings on stdin")
@@ -44,7 +47,12 @@ func main() {
 	if err := json.Unmarshal(lines.Bytes(), &given); err != nil {
 		panic(err)
 	}
-	client := sdk.NewClient(given.URL, sdk.Config{Token: given.Token})
+	config := sdk.Config{Token: given.Token}
+	if given.ClientTimeout != nil {
+		config.ReadTimeout = time.Duration(*given.ClientTimeout * float64(time.Second))
+		config.CallTimeout = config.ReadTimeout
+	}
+	client := sdk.NewClient(given.URL, config)
 	defer client.Close()
 	connect, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	if err := client.Connect(connect); err != nil {

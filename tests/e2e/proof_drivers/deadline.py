@@ -1,6 +1,7 @@
 """Times calls of the Python SDK whose per-call timeout is given (the deadline tests and benchmark).
 
-Reads JSON lines on stdin: {"url", "token"} first, then commands, each answered by one line:
+Reads JSON lines on stdin: {"url", "token", "client_timeout"} first (the client-wide timeout in
+seconds, the SDK's default when null), then commands, each answered by one line:
 {"do": "ready"} (a call that may wait up to 30 s: the client is connected again) and
 {"do": "call", "timeout": seconds} (tasks.get_stats with that timeout and the default retries:
 its outcome and the seconds it took). The sample SDK must be importable.
@@ -20,7 +21,8 @@ def answer(value: object) -> None:
 
 async def main() -> None:
     given = json.loads(await asyncio.to_thread(sys.stdin.readline))
-    async with sdk.CentrifugoRPCClient(given["url"], given["token"]) as rpc:
+    client_timeout = {} if given["client_timeout"] is None else {"timeout": given["client_timeout"]}
+    async with sdk.CentrifugoRPCClient(given["url"], given["token"], **client_timeout) as rpc:
         api = sdk.APIClient(rpc)
         params = sdk.TaskStatsParams(user_id="deadline")
         while line := await asyncio.to_thread(sys.stdin.readline):
