@@ -95,10 +95,11 @@ bench-tools: $(BENCH_VENV)/.installed
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 
 # Benchmarks: tables and a plot under bench/results/. BENCH_ARGS, e.g. --sizes 10,100,1000 --repeat 3
-bench: bench-tools centrifugo
+bench: bench-tools node-tools centrifugo
 	$(BENCH_PY) bench/build_bench.py $(BENCH_ARGS)
 	$(BENCH_PY) bench/runtime_bench.py
 	$(BENCH_PY) bench/channels_bench.py
+	$(BENCH_PY) bench/timeout_bench.py
 
 clean:
 	rm -rf $(WHEELHOUSE) $(DEMO_VENV) sample_service/dist django_example/dist dist examples/web/dist
