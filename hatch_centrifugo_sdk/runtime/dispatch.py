@@ -120,7 +120,7 @@ class SecretCheck:
     per interval."""
 
     def __init__(self, secret: str | None, header: str, request: str, requests: str) -> None:
-        self._secret = secret.encode() if secret is not None else None  # None: insecure, all pass
+        self.expected = secret.encode() if secret is not None else None  # None: insecure, all pass
         self.header = header
         self.request, self.requests = request, requests  # "an RPC proxy request", "RPC proxy requests"
         self.log_interval = 60.0  # seconds between two warnings
@@ -129,9 +129,9 @@ class SecretCheck:
 
     def matches(self, given: bytes | None) -> bool:
         """Whether ``given``, the secret header's value (None: absent), is the shared secret."""
-        if self._secret is None:
+        if self.expected is None:
             return True
-        return given is not None and hmac.compare_digest(given, self._secret)
+        return given is not None and hmac.compare_digest(given, self.expected)
 
     def refusal(self, http_method: str, given: bytes | None) -> Reply | None:
         """405 for a method other than POST, 403 (logged) for a wrong secret, else None."""
@@ -249,9 +249,9 @@ class Dispatcher:
         The one check of every endpoint: POST only (405), the shared secret (403, ``secret``
         is the header's value, None when absent), and a declared size over the limit (413).
         """
-        refused = self.secret.refusal(http_method, secret)
-        if refused is not None:
-            return refused
+        expected = self.secret.expected
+        if http_method != "POST" or (expected is not None and (secret is None or not hmac.compare_digest(secret, expected))):
+            return self.secret.refusal(http_method, secret)
         if content_length is not None and content_length.isdigit() and int(content_length) > self.max_payload_bytes:
             return self.payload_too_large()
         return None
@@ -327,7 +327,7 @@ class Dispatcher:
             logger.exception("idempotency store failed before %r ran (answered a temporary 500)", handler.method)
             return _error("INTERNAL_ERROR", "internal error" + HANDLER_NOT_STARTED)
         if stored is not None:
-            return Reply(200, stored)
+            return _ok(stored)
         reply = None
         try:
             reply = await self._call(handler, conn, params, HANDLER_STARTED_DEDUPLICATED)
@@ -551,7 +551,7 @@ def _result(handler: Handler, result: Any, note: str) -> Reply:
     except Exception:
         logger.exception("result of %r cannot be serialised", handler.method)
         return _error("INTERNAL_ERROR", "internal error" + note)
-    return Reply(200, b'{"result":{"data":' + data + b"}}")
+    return _ok(b'{"result":{"data":' + data + b"}}")
 
 
 def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
@@ -661,6 +661,17 @@ def _find_key(body: bytes) -> tuple[str | None, bytes] | Reply:
 
 
 _new = object.__new__
+
+
+def _ok(body: bytes) -> Reply:
+    """``Reply(200, body)`` without the frozen dataclass's __init__ (every answered call makes one)."""
+    reply = _new(Reply)
+    fields = reply.__dict__
+    fields["status"] = 200
+    fields["body"] = body
+    fields["headers"] = ()
+    return reply
+
 
 
 def _connection(

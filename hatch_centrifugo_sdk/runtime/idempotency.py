@@ -39,19 +39,21 @@ _PENDING = object()
 class InProcessOutcomes:
     """Outcomes in this process's memory: for one service instance (lost on restart).
 
-    The dispatcher calls :meth:`claim` and :meth:`keep` directly (no coroutine per call)
-    unless a subclass overrides :meth:`begin` or :meth:`finish`.
+    An outcome is kept for ``ttl`` seconds from its call's first attempt. The dispatcher calls
+    :meth:`claim` and :meth:`keep` directly (no coroutine per call) unless a subclass
+    overrides :meth:`begin` or :meth:`finish`.
     """
 
     def __init__(self, ttl: float = DEFAULT_OUTCOME_TTL) -> None:
         if not ttl > 0:
             raise ValueError(f"ttl={ttl!r} must be a positive number of seconds")
         self.ttl = ttl
-        # scope -> (expiry, outcome or _PENDING while running). Tuples of a float and bytes:
-        # the cycle collector stops tracking them, so a day of outcomes does not slow it.
-        self._entries: dict[str, tuple[float, Any]] = {}
-        # (expiry, scope) in the order the entries were made, which is expiry order (one ttl).
-        self._expiries: deque[tuple[float, str]] = deque()
+        # scope -> the outcome (bytes), or the call's expiry (float) while it runs. No
+        # container per entry: every keyed call adds one, kept for a day by default.
+        self._entries: dict[str, bytes | float] = {}
+        # The expiry and scope of each call, in the order they came, which is expiry order.
+        self._expiries: deque[float] = deque()
+        self._scopes: deque[str] = deque()
         self._twins: dict[str, asyncio.Future[None]] = {}  # scope -> future a waiting twin awaits
 
     def __len__(self) -> int:
@@ -71,20 +73,21 @@ class InProcessOutcomes:
         self.keep(scope, outcome)
 
     def claim(self, scope: str) -> bytes | None | asyncio.Future[None]:
-        """The stored outcome; None when the caller now owns ``scope``; or, while a twin runs,
-        a future done when it finishes (then claim again)."""
+        """The stored outcome; None when the caller now owns ``scope`` (run the handler, then
+        :meth:`keep`); or, while a twin runs, a future done when it ends (then claim again)."""
         now = time.monotonic()
         expiries = self._expiries
-        if expiries and expiries[0][0] <= now:
+        if expiries and expiries[0] <= now:
             self._purge(now)
         entry = self._entries.get(scope)
-        if entry is None or (entry[0] <= now and entry[1] is not _PENDING):
+        if entry is None:
             expiry = now + self.ttl
-            self._entries[scope] = (expiry, _PENDING)
-            expiries.append((expiry, scope))
+            self._entries[scope] = expiry
+            expiries.append(expiry)
+            self._scopes.append(scope)
             return None
-        if entry[1] is not _PENDING:
-            return entry[1]  # type: ignore[no-any-return]
+        if type(entry) is bytes:
+            return entry
         twin = self._twins.get(scope)
         if twin is None:
             twin = self._twins[scope] = asyncio.get_running_loop().create_future()
@@ -93,27 +96,24 @@ class InProcessOutcomes:
     def keep(self, scope: str, outcome: bytes | None) -> None:
         """Keep the outcome of a call that :meth:`claim` gave to its caller; None forgets it."""
         entry = self._entries.get(scope)
-        if entry is None or entry[1] is not _PENDING:
+        if type(entry) is not float:
             return
-        if outcome is None:
+        if outcome is None or entry <= time.monotonic():  # forgotten, or past its ttl already
             del self._entries[scope]
         else:
-            self._entries[scope] = (entry[0], outcome)
+            self._entries[scope] = outcome
         twin = self._twins.pop(scope, None)
         if twin is not None:
             twin.set_result(None)
 
     def _purge(self, now: float) -> None:
-        """Drop the expired outcomes, oldest first."""
-        entries, expiries = self._entries, self._expiries
-        while expiries and expiries[0][0] <= now:
-            expiry, scope = expiries[0]
-            entry = entries.get(scope)
-            if entry is not None and entry[0] == expiry:  # not a newer entry of the same scope
-                if entry[1] is _PENDING:  # a call still running past the ttl: look again next time
-                    return
-                del entries[scope]
+        """Drop the outcomes past their ttl, oldest first (a call still running is dropped by keep)."""
+        entries, expiries, scopes = self._entries, self._expiries, self._scopes
+        while expiries and expiries[0] <= now:
             expiries.popleft()
+            scope = scopes.popleft()
+            if type(entries.get(scope)) is bytes:
+                del entries[scope]
 
     @property
     def direct(self) -> bool:
