@@ -276,3 +276,34 @@ async def test_anonymous_connection_through_centrifugo(stack: Stack) -> None:
         assert refused.value.code == 401
     finally:
         await client.disconnect()
+
+
+async def _chunked(app: RpcProxyApp, messages: list[dict[str, Any]]) -> list[MutableMapping[str, Any]]:
+    """One POST whose body arrives in ``messages`` (as a server splits a large one)."""
+    inbox = list(messages)
+    outbox: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return inbox.pop(0)
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        outbox.append(message)
+
+    headers = [(PROXY_SECRET_HEADER.lower().encode(), SECRET.encode())]
+    await app({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive, send)
+    return outbox
+
+
+async def test_a_body_in_several_messages_is_read_whole_and_cut_past_the_limit() -> None:
+    body = proxy_body("svc.blocking")
+    parts = [body[:5], body[5:20], body[20:]]
+    whole = await _chunked(RpcProxyApp(registry, proxy_secret=SECRET, blocking_threshold=None), [
+        {"type": "http.request", "body": part, "more_body": n < len(parts) - 1} for n, part in enumerate(parts)
+    ])
+    assert (whole[0]["status"], whole[1]["body"]) == (200, b'{"result":{"data":{}}}')
+    small = RpcProxyApp(registry, proxy_secret=SECRET, max_payload_bytes=16)
+    cut = await _chunked(small, [{"type": "http.request", "body": b"x" * 10, "more_body": True},
+                                 {"type": "http.request", "body": b"x" * 10, "more_body": True}])  # the rest is never read
+    assert cut[0]["status"] == 200 and json.loads(cut[1]["body"])["error"]["code"] == 413
+    gone = await _chunked(small, [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}])
+    assert gone == []  # the caller hung up: nothing is sent

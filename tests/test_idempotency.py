@@ -20,19 +20,31 @@ class Item(BaseModel):
     name: str
 
 
+class LooseItem(BaseModel):
+    """Pydantic's default: unknown members are ignored, so the request's validation reads the key."""
+
+    name: str
+
+
+@pytest.fixture(params=["forbid", "ignore"])
+def extra(request: pytest.FixtureRequest) -> str:
+    """Both ways the dispatcher finds a key: taken out of the body first, or read in validation."""
+    return str(request.param)
+
+
 class Created(BaseModel):
     id: int
     name: str
 
 
-def service() -> tuple[Dispatcher, list[str], asyncio.Event]:
+def service(extra: str = "forbid") -> tuple[Dispatcher, list[str], asyncio.Event]:
     registry = Registry()
     runs: list[str] = []
     gate = asyncio.Event()
     gate.set()
 
-    @registry.rpc("items.create")
-    async def create(conn: Connection, params: Item) -> Created:
+    async def create(conn: Connection, params: Item | LooseItem) -> Created:
+        assert conn.idempotency_key != "k-nested"  # only a key at the params' top level is the call's
         runs.append(params.name)
         await gate.wait()
         if params.name == "flaky" and runs.count("flaky") == 1:
@@ -41,6 +53,18 @@ def service() -> tuple[Dispatcher, list[str], asyncio.Event]:
             raise RpcError(409, "exists")
         return Created(id=len(runs), name=params.name)
 
+    if extra == "forbid":
+
+        @registry.rpc("items.create")
+        async def create_strict(conn: Connection, params: Item) -> Created:
+            return await create(conn, params)
+
+    else:
+
+        @registry.rpc("items.create")
+        async def create_loose(conn: Connection, params: LooseItem) -> Created:
+            return await create(conn, params)
+
     return Dispatcher(registry, proxy_secret=None, allow_insecure=True), runs, gate
 
 
@@ -48,8 +72,8 @@ def body(data: dict[str, Any], user: str = "u1") -> bytes:
     return json.dumps({"client": "c", "user": user, "method": "items.create", "data": data}).encode()
 
 
-async def test_a_retried_key_returns_the_first_outcome_without_running_again() -> None:
-    dispatcher, runs, _ = service()
+async def test_a_retried_key_returns_the_first_outcome_without_running_again(extra: str) -> None:
+    dispatcher, runs, _ = service(extra)
     first = await dispatcher.handle(body({"name": "a", KEY: "k1"}))
     again = await dispatcher.handle(body({"name": "a", KEY: "k1"}))
     assert json.loads(first.body) == {"result": {"data": {"id": 1, "name": "a"}}}
@@ -61,8 +85,8 @@ async def test_a_retried_key_returns_the_first_outcome_without_running_again() -
     assert runs == ["a"] * 4
 
 
-async def test_a_retry_during_the_first_call_waits_for_its_outcome() -> None:
-    dispatcher, runs, gate = service()
+async def test_a_retry_during_the_first_call_waits_for_its_outcome(extra: str) -> None:
+    dispatcher, runs, gate = service(extra)
     gate.clear()
     calls = [asyncio.ensure_future(dispatcher.handle(body({"name": "b", KEY: "k"}))) for _ in range(3)]
     await asyncio.sleep(0.01)
@@ -72,8 +96,8 @@ async def test_a_retry_during_the_first_call_waits_for_its_outcome() -> None:
     assert len({r.body for r in replies}) == 1 and runs == ["b"]
 
 
-async def test_temporary_failures_are_forgotten_and_refusals_kept() -> None:
-    dispatcher, runs, _ = service()
+async def test_temporary_failures_are_forgotten_and_refusals_kept(extra: str) -> None:
+    dispatcher, runs, _ = service(extra)
     failed = await dispatcher.handle(body({"name": "flaky", KEY: "k"}))
     assert json.loads(failed.body)["error"]["temporary"] is True
     retried = await dispatcher.handle(body({"name": "flaky", KEY: "k"}))
@@ -83,8 +107,8 @@ async def test_temporary_failures_are_forgotten_and_refusals_kept() -> None:
     assert runs.count("refused") == 1
 
 
-async def test_a_bad_key_is_refused_and_deduplication_can_be_turned_off() -> None:
-    dispatcher, runs, _ = service()
+async def test_a_bad_key_is_refused_and_deduplication_can_be_turned_off(extra: str) -> None:
+    dispatcher, runs, _ = service(extra)
     reply = json.loads((await dispatcher.handle(body({"name": "x", KEY: 7}))).body)
     assert reply["error"]["code"] == 400 and KEY in reply["error"]["message"] and runs == []
     registry = dispatcher.registry
@@ -94,14 +118,14 @@ async def test_a_bad_key_is_refused_and_deduplication_can_be_turned_off() -> Non
     assert runs == ["x", "x"]
 
 
-@pytest.mark.parametrize("data", [{"name": f'say "{KEY}"'}, {"name": "n", "nested": {KEY: "k"}}])
-async def test_the_key_is_only_taken_from_the_params_top_level(data: dict[str, Any]) -> None:
-    dispatcher, runs, _ = service()
+@pytest.mark.parametrize("data", [{"name": f'say "{KEY}"'}, {"name": "n", "nested": {KEY: "k-nested"}}])
+async def test_the_key_is_only_taken_from_the_params_top_level(data: dict[str, Any], extra: str) -> None:
+    dispatcher, runs, _ = service(extra)
     reply = json.loads((await dispatcher.handle(body(data))).body)
-    if "nested" in data:
+    if "nested" in data and extra == "forbid":
         assert reply["error"]["code"] == 422
-    else:
-        assert reply["result"]["data"]["name"] == data["name"]
+    else:  # the handler checks that its call has no key
+        assert reply["result"]["data"]["name"] == data["name"] and runs == [data["name"]]
 
 
 def compact(data: str, user: str = "u1", method: str = "items.create") -> bytes:
@@ -109,8 +133,8 @@ def compact(data: str, user: str = "u1", method: str = "items.create") -> bytes:
     return f'{{"client":"c","transport":"websocket","protocol":"json","user":"{user}","method":"{method}","data":{data}}}'.encode()
 
 
-async def test_a_key_first_in_the_params_as_the_sdks_send_it_is_read_without_parsing_them() -> None:
-    dispatcher, runs, _ = service()
+async def test_a_key_first_in_the_params_as_the_sdks_send_it_is_read_without_parsing_them(extra: str) -> None:
+    dispatcher, runs, _ = service(extra)
     first = await dispatcher.handle(compact(f'{{"{KEY}":"k1","name":"a"}}'))
     assert json.loads(first.body) == {"result": {"data": {"id": 1, "name": "a"}}}
     # The same key written another way (escaped, spaced, last) is the same call.
@@ -194,8 +218,8 @@ async def test_a_408_or_500_says_whether_the_handler_started_and_the_key_is_dedu
     assert await _message(unreachable, _call("items.crash", keyed)) == "internal error [handler not started]"
 
 
-async def test_a_refusal_and_a_temporary_error_of_the_applications_carry_no_note() -> None:
-    dispatcher, _, _ = service()
+async def test_a_refusal_and_a_temporary_error_of_the_applications_carry_no_note(extra: str) -> None:
+    dispatcher, _, _ = service(extra)
     assert json.loads((await dispatcher.handle(body({KEY: "k", "name": "flaky"}))).body)["error"]["message"] == "try again"
     assert json.loads((await dispatcher.handle(body({"name": "refused"}))).body)["error"]["message"] == "exists"
 
@@ -245,3 +269,14 @@ async def test_a_store_that_overrides_begin_and_finish_is_called_through_them() 
     dispatcher.outcomes = None  # no deduplication from now on
     await dispatcher.handle(body({KEY: "k", "name": "a"}))
     assert runs == ["a", "a"] and store.calls == ["begin", "finish", "begin"]
+
+
+async def test_a_call_that_runs_past_the_ttl_keeps_no_outcome() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import InProcessOutcomes
+
+    store = InProcessOutcomes(ttl=0.05)
+    assert store.claim("slow") is None
+    await asyncio.sleep(0.1)
+    assert store.claim("other") is None  # purges on its way in: "slow" is still running
+    store.keep("slow", b"late")
+    assert store.claim("slow") is None and len(store) == 2  # not kept: a retry runs the handler again

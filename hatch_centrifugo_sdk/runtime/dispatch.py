@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Annotated, Any, Generator, Literal, Mapping, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+from pydantic import AliasPath, BaseModel, Field, RootModel, TypeAdapter, ValidationError
+from typing_extensions import NotRequired, Required, TypedDict
 
 from .connection import Connection
 from .deadlines import Deadlines as _Deadlines
@@ -65,39 +66,46 @@ class Reply:
 _NOT_ALLOWED = Reply(405, b'{"detail":"method not allowed"}', (("Allow", "POST"),))
 
 
-class _ProxyRequest(BaseModel):
-    """The fields of Centrifugo's RPC proxy request that every method shares."""
+# Centrifugo's RPC proxy request, validated into a dict (a TypedDict costs less per request than
+# a model instance); members it leaves out take their defaults where they are read.
+_SHARED_FIELDS: dict[str, Any] = {
+    "client": Required[str],
+    "transport": NotRequired[str],  # "websocket"
+    "protocol": NotRequired[str],  # "json"
+    "user": NotRequired[str],  # "" or absent: an anonymous connection
+    "meta": NotRequired[Any],
+}
 
-    model_config = ConfigDict(extra="ignore")
 
-    client: str
-    transport: str = "websocket"
-    protocol: str = "json"
-    user: str = ""  # "" is an anonymous connection
-    meta: Any = None
-
-
-def _request_model(index: int, handler: Handler) -> type[_ProxyRequest]:
-    fields: dict[str, Any] = {
-        "method": (Literal[handler.method], ...),
-        # Centrifugo leaves "data" out when the client sent none.
-        "data": (handler.params_model, Field(default_factory=dict, validate_default=True)),
-    }
+def _request_model(index: int, handler: Handler, key_field: bool) -> Any:
+    fields = dict(_SHARED_FIELDS)
+    fields["method"] = Required[Literal[handler.method]]
+    fields["data"] = NotRequired[handler.params_model]  # absent when the client sent none
+    if key_field:
+        # The params' idempotency key, read in the same pass (the params model ignores it).
+        fields["idempotency_key"] = NotRequired[Annotated[Any, Field(validation_alias=AliasPath("data", IDEMPOTENCY_KEY))]]
     if handler.requires_auth:
         # An anonymous caller fails on "user", which the dispatcher answers with 401.
-        fields["user"] = (str, Field(default="", min_length=1, validate_default=True))
-    return create_model(f"ProxyRequest{index}", __base__=_ProxyRequest, **fields)
+        fields["user"] = Required[Annotated[str, Field(min_length=1)]]
+    return TypedDict(f"ProxyRequest{index}", fields)  # type: ignore[operator]
 
 
-def _request_adapter(handlers: tuple[Handler, ...]) -> TypeAdapter[Any]:
+def _request_adapter(handlers: tuple[Handler, ...], key_field: bool) -> TypeAdapter[Any]:
     """One validator for every method: the request and its params are parsed together."""
-    models = tuple(_request_model(i, h) for i, h in enumerate(handlers))
+    models = tuple(_request_model(i, h, key_field) for i, h in enumerate(handlers))
     if not models:
-        return TypeAdapter(create_model("ProxyRequestAny", __base__=_ProxyRequest, method=(str, ...)))
+        return TypeAdapter(TypedDict("ProxyRequestAny", {**_SHARED_FIELDS, "method": Required[str]}))  # type: ignore[operator]
     if len(models) == 1:
         return TypeAdapter(models[0])
     tagged: Any = Annotated[Union[models], Field(discriminator="method")]
     return TypeAdapter(tagged)
+
+
+def _ignores_the_key(params_model: type[BaseModel]) -> bool:
+    """Whether ``params_model`` validates params with a key member as it would without it:
+    it ignores unknown members (Pydantic's default), and is not a RootModel (whose root
+    would take the member in)."""
+    return params_model.model_config.get("extra") in (None, "ignore") and not issubclass(params_model, RootModel)
 
 
 API_VERSION_METHOD = "system.api_version"
@@ -207,6 +215,7 @@ class Dispatcher:
         self.service_version = service_version
         self._revision = -1
         self._adapter: TypeAdapter[Any] | None = None
+        self._key_in_request = False
         self._by_method: dict[str, Handler] = {}
         self._api_hash: str | None = None
         # Calls that carry an idempotency key run once per user, method and key.
@@ -302,15 +311,21 @@ class Dispatcher:
         first outcome is its only one (one coroutine for both kinds: each layer costs).
         """
         key = None
-        if _KEY_MEMBER in body:
-            peeled = _peel_key(body) or _find_key(body)
-            if type(peeled) is Reply:
+        if self._revision != self.registry.revision:
+            self._validator()
+        if not self._key_in_request:
+            peeled: tuple[str | None, bytes] | Reply | None = _peel_key(body)
+            if peeled is None and _KEY_MEMBER in body:
+                peeled = _find_key(body)
+            if isinstance(peeled, Reply):
                 return peeled
-            key, body = peeled  # type: ignore[misc]
+            if peeled is not None:
+                key, body = peeled
         parsed = self._parse(body, key)
         if type(parsed) is Reply:
             return parsed
         handler, conn, params = parsed  # type: ignore[misc]
+        key = conn.idempotency_key
         outcomes = self.outcomes
         if key is None or outcomes is None:
             return await self._call(handler, conn, params, HANDLER_STARTED)
@@ -345,21 +360,39 @@ class Dispatcher:
 
     def _parse(self, body: bytes, key: str | None = None) -> Reply | tuple[Handler, Connection, BaseModel]:
         try:
-            request = self._validator().validator.validate_json(body)  # the core validator: no wrapper
+            adapter = self._adapter if self._revision == self.registry.revision else None
+            # The core validator: no wrapper.
+            request = (adapter or self._validator()).validator.validate_json(body)
         except ValidationError as exc:
             return _invalid_request(exc, len(self._by_method) == 1)
-        handler = self._by_method.get(request.method)
+        handler = self._by_method.get(request["method"])
         if handler is None:
-            return _method_not_found(request.method)
-        conn = _connection(request.user or None, request.client, request.transport, request.protocol, request.meta, key)
-        return handler, conn, request.data
+            return _method_not_found(request["method"])
+        if self._key_in_request:
+            key = request.get("idempotency_key")
+            if key is not None and (type(key) is not str or not 1 <= len(key) <= MAX_KEY_CHARS):
+                return _bad_key()
+        params = request.get("data")
+        if params is None:  # no params sent: validated as {} (and refused as such when fields are required)
+            try:
+                params = self._validator().validate_python({**request, "data": {}})["data"]
+            except ValidationError as exc:
+                return _invalid_request(exc, len(self._by_method) == 1)
+        conn = _connection(
+            request.get("user") or None, request["client"], request.get("transport", "websocket"),
+            request.get("protocol", "json"), request.get("meta"), key,
+        )
+        return handler, conn, params
 
     def _validator(self) -> TypeAdapter[Any]:
         # Rebuilt only when the registry changed (handlers imported after startup).
         if self._adapter is None or self.registry.revision != self._revision:
             handlers = self.registry.handlers()
             served = (*handlers, self._api_version_handler()) if API_VERSION_METHOD not in self.registry else handlers
-            self._adapter = _request_adapter(served)
+            # When every params model ignores the key, the request's validation reads it and
+            # the body goes as it came; otherwise the key is taken out of the body first.
+            self._key_in_request = all(_ignores_the_key(h.params_model) for h in served)
+            self._adapter = _request_adapter(served, self._key_in_request)
             self._by_method = {h.method: h for h in served}
             self._revision = self.registry.revision
             self._api_hash = None
@@ -566,7 +599,7 @@ def _invalid_request(exc: ValidationError, single_method: bool) -> Reply:
         return _method_not_found(first["input"])
     # A union prefixes each location with the method name; a single model does not.
     located = [(e["msg"], e["type"], e["loc"] if single_method else e["loc"][1:]) for e in errors]
-    if any(loc == ("user",) and kind == "string_too_short" for _, kind, loc in located):
+    if any(loc == ("user",) and kind in ("string_too_short", "missing") for _, kind, loc in located):
         return _error("UNAUTHENTICATED", "this method requires an authenticated user")
     outside_params = [f"{_location(loc, 'request')}: {msg}" for msg, _, loc in located if loc[:1] != ("data",)]
     if outside_params:
@@ -656,8 +689,12 @@ def _find_key(body: bytes) -> tuple[str | None, bytes] | Reply:
     except (ValueError, TypeError, KeyError, AttributeError):  # no key where keys go: the params as sent
         return None, body
     if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_CHARS:
-        return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
+        return _bad_key()
     return key, _json(request)
+
+
+def _bad_key() -> Reply:
+    return _error("BAD_REQUEST", f"{IDEMPOTENCY_KEY} must be a string of 1 to {MAX_KEY_CHARS} characters")
 
 
 _new = object.__new__

@@ -55,6 +55,7 @@ class InProcessOutcomes:
         self._expiries: deque[float] = deque()
         self._scopes: deque[str] = deque()
         self._twins: dict[str, asyncio.Future[None]] = {}  # scope -> future a waiting twin awaits
+        self._overdue: set[str] = set()  # calls still running past their ttl
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -98,7 +99,8 @@ class InProcessOutcomes:
         entry = self._entries.get(scope)
         if type(entry) is not float:
             return
-        if outcome is None or entry <= time.monotonic():  # forgotten, or past its ttl already
+        if outcome is None or (self._overdue and scope in self._overdue):  # forgotten, or past its ttl
+            self._overdue.discard(scope)
             del self._entries[scope]
         else:
             self._entries[scope] = outcome
@@ -107,13 +109,16 @@ class InProcessOutcomes:
             twin.set_result(None)
 
     def _purge(self, now: float) -> None:
-        """Drop the outcomes past their ttl, oldest first (a call still running is dropped by keep)."""
+        """Drop the outcomes past their ttl, oldest first (a call still running, when it ends)."""
         entries, expiries, scopes = self._entries, self._expiries, self._scopes
         while expiries and expiries[0] <= now:
-            expiries.popleft()
+            expiry = expiries.popleft()
             scope = scopes.popleft()
-            if type(entries.get(scope)) is bytes:
+            entry = entries.get(scope)
+            if type(entry) is bytes:
                 del entries[scope]
+            elif entry == expiry:  # this very call still runs: keep() drops its outcome
+                self._overdue.add(scope)
 
     @property
     def direct(self) -> bool:
