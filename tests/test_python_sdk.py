@@ -252,7 +252,7 @@ def test_wheel_holds_the_package_and_nothing_else(wheels: dict[str, Path]) -> No
     ]
     assert "Classifier: Typing :: Typed" in metadata
     # The SDK imports the standard library, pydantic and centrifuge, never the service.
-    allowed = {"__future__", "asyncio", "random", "dataclasses", "json", "re", "typing", "types", "datetime", "enum", "uuid", "decimal", "pydantic", "centrifuge"}
+    allowed = {"__future__", "asyncio", "random", "dataclasses", "json", "re", "typing", "types", "datetime", "enum", "uuid", "os", "decimal", "pydantic", "centrifuge"}
     for name, text in sources.items():
         tree = ast.parse(text, name)
         absolute = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
