@@ -313,7 +313,7 @@ def sizes_report(found: dict[str, Any]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of the endpoint benchmark (at least 5)")
+    parser.add_argument("--rounds", type=int, default=9, help="rounds of the endpoint benchmark (at least 5)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each end-to-end driver (at least 5)")
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--seconds", type=float, default=20.0, help="time bound of one load run")
