@@ -78,29 +78,36 @@ def keyed_body(method: str) -> bytes:
 
 
 def endpoint_bench(rounds: int, requests: int, seconds: float, work: Path) -> dict[str, Any]:
-    """Each round loads every endpoint once, in a rotated order; the hand-written endpoint gets
-    the keyed requests too (it ignores the key, as Pydantic ignores unknown fields)."""
+    """Each round starts the servers afresh and loads every endpoint once, in a rotated order.
+
+    Fresh servers each round: a process's memory layout makes it a percent or two faster or
+    slower than an identical one, which would bias every round alike if the same processes
+    served them all. The hand-written endpoint gets the keyed requests too (it ignores the
+    key, as Pydantic ignores unknown fields).
+    """
     secret = secrets.token_hex(16)
     apps = sorted(set(ENDPOINTS.values()))
+    names = list(ENDPOINTS)
     results: dict[str, dict[str, list[dict[str, float]]]] = {}
-    with ExitStack() as stack:
-        ports = dict(zip(apps, free_ports(len(apps))))
-        servers = {}
-        for app in apps:
-            servers[app] = stack.enter_context(run_service(
-                app, port=ports[app], log=work / f"{app.split(':')[1]}.log", app_dir=BENCH,
-                env={"CENTRIFUGO_PROXY_SECRET": secret},
-            ))
-        for method in PAYLOADS:
-            bodies = {KEYED: work / f"{method}.keyed.json", UNKEYED: work / f"{method}.json"}
-            bodies[KEYED].write_bytes(keyed_body(method))
-            bodies[UNKEYED].write_bytes(proxy_body(method))
-            bodies[HANDWRITTEN] = bodies[KEYED]
-            answers = {name: _post(ports[app], bodies[name].read_bytes(), secret) for name, app in ENDPOINTS.items()}
-            if len(set(answers.values())) != 1:
-                raise RuntimeError(f"the endpoints answer {method} differently: {answers}")
-            names = list(ENDPOINTS)
-            for round_ in range(rounds):
+    for method in PAYLOADS:
+        bodies = {KEYED: work / f"{method}.keyed.json", UNKEYED: work / f"{method}.json"}
+        bodies[KEYED].write_bytes(keyed_body(method))
+        bodies[UNKEYED].write_bytes(proxy_body(method))
+        bodies[HANDWRITTEN] = bodies[KEYED]
+        for round_ in range(rounds):
+            with ExitStack() as stack:
+                ports = dict(zip(apps, free_ports(len(apps))))
+                servers = {
+                    app: stack.enter_context(run_service(
+                        app, port=ports[app], log=work / f"{app.split(':')[1]}.log", app_dir=BENCH,
+                        env={"CENTRIFUGO_PROXY_SECRET": secret},
+                    ))
+                    for app in apps
+                }
+                if round_ == 0:
+                    answers = {name: _post(ports[app], bodies[name].read_bytes(), secret) for name, app in ENDPOINTS.items()}
+                    if len(set(answers.values())) != 1:
+                        raise RuntimeError(f"the endpoints answer {method} differently: {answers}")
                 shift = round_ % len(names)
                 for name in names[shift:] + names[:shift]:
                     argv = [sys.executable, str(BENCH / "load.py"), str(ports[ENDPOINTS[name]]), "/centrifugo/rpc",
@@ -118,7 +125,7 @@ def endpoint_bench(rounds: int, requests: int, seconds: float, work: Path) -> di
                     if result["errors"]:
                         raise RuntimeError(f"{name}: {result['errors']} failed requests")
                     results.setdefault(method, {}).setdefault(name, []).append(result)
-                print(f"  endpoint {method}: round {round_ + 1}/{rounds}", file=sys.stderr, flush=True)
+            print(f"  endpoint {method}: round {round_ + 1}/{rounds}", file=sys.stderr, flush=True)
     return results
 
 
@@ -148,8 +155,8 @@ def spread(values: list[float]) -> str:
 def endpoint_report(results: dict[str, Any], rounds: int, requests: int) -> list[str]:
     lines = [
         f"### Dispatcher vs hand-written endpoint (uvicorn, 1 worker, loopback; load.py with 16 connections, "
-        f"{requests} requests per run after 1000 warm-up; {rounds} rounds, each loading every endpoint once "
-        "in a rotated order)",
+        f"{requests} requests per run after 1000 warm-up; {rounds} rounds, each starting the servers afresh "
+        "and loading every endpoint once in a rotated order)",
         "",
         "Each ratio is taken within a round (throughput against the hand-written endpoint's in the same "
         "round), then the median of the rounds, with their range in brackets. The keyed requests carry a "
