@@ -280,3 +280,29 @@ async def test_a_call_that_runs_past_the_ttl_keeps_no_outcome() -> None:
     assert store.claim("other") is None  # purges on its way in: "slow" is still running
     store.keep("slow", b"late")
     assert store.claim("slow") is None and len(store) == 2  # not kept: a retry runs the handler again
+
+
+async def test_past_max_bytes_the_oldest_outcomes_are_dropped_first() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import ENTRY_OVERHEAD, InProcessOutcomes
+
+    reply = b"x" * 100
+    store = InProcessOutcomes(max_bytes=3 * (len(reply) + ENTRY_OVERHEAD))  # room for three
+    for name in ("a", "b", "c", "d"):
+        assert store.claim(name) is None
+        store.keep(name, reply)
+    assert len(store) == 3 and store.claim("a") is None  # dropped: its retry runs again
+    store.keep("a", reply)  # the newest now: "b" makes room
+    assert [store.claim(n) for n in ("c", "d", "a")] == [reply, reply, reply]
+    assert store.claim("b") is None  # dropped
+
+
+async def test_a_call_dropped_for_room_while_it_runs_keeps_no_outcome() -> None:
+    from hatch_centrifugo_sdk.runtime.idempotency import ENTRY_OVERHEAD, InProcessOutcomes
+
+    store = InProcessOutcomes(max_bytes=2 * (10 + ENTRY_OVERHEAD))
+    assert store.claim("slow") is None  # runs on while the others come and go
+    for name in ("a", "b", "c"):
+        assert store.claim(name) is None
+        store.keep(name, b"0123456789")
+    store.keep("slow", b"0123456789")
+    assert store.claim("slow") is None  # not kept: a retry runs the handler again

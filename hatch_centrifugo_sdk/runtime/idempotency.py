@@ -16,6 +16,10 @@ from typing import Any, Protocol
 IDEMPOTENCY_KEY = "$idempotency_key"
 MAX_KEY_CHARS = 128
 DEFAULT_OUTCOME_TTL = 24 * 3600.0
+DEFAULT_MAX_BYTES = 256 * 2**20
+# What one kept outcome costs besides its reply: the scope string (user, method, key), its
+# dict slot and its place in the expiry queues (measured: about 180 bytes).
+ENTRY_OVERHEAD = 180
 
 
 class OutcomeStore(Protocol):
@@ -39,15 +43,21 @@ _PENDING = object()
 class InProcessOutcomes:
     """Outcomes in this process's memory: for one service instance (lost on restart).
 
-    An outcome is kept for ``ttl`` seconds from its call's first attempt. The dispatcher calls
-    :meth:`claim` and :meth:`keep` directly (no coroutine per call) unless a subclass
-    overrides :meth:`begin` or :meth:`finish`.
+    An outcome is kept for ``ttl`` seconds from its call's first attempt, and the outcomes kept
+    take at most about ``max_bytes`` (their replies plus ``ENTRY_OVERHEAD`` each): past it the
+    oldest are dropped first, and a retry of a dropped call runs its handler again. The
+    dispatcher calls :meth:`claim` and :meth:`keep` directly (no coroutine per call) unless a
+    subclass overrides :meth:`begin` or :meth:`finish`.
     """
 
-    def __init__(self, ttl: float = DEFAULT_OUTCOME_TTL) -> None:
+    def __init__(self, ttl: float = DEFAULT_OUTCOME_TTL, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         if not ttl > 0:
             raise ValueError(f"ttl={ttl!r} must be a positive number of seconds")
+        if not max_bytes > 0:
+            raise ValueError(f"max_bytes={max_bytes!r} must be a positive number of bytes")
         self.ttl = ttl
+        self.max_bytes = max_bytes
+        self._bytes = 0  # of the outcomes kept, ENTRY_OVERHEAD each included
         # scope -> the outcome (bytes), or the call's expiry (float) while it runs. No
         # container per entry: every keyed call adds one, kept for a day by default.
         self._entries: dict[str, bytes | float] = {}
@@ -55,7 +65,7 @@ class InProcessOutcomes:
         self._expiries: deque[float] = deque()
         self._scopes: deque[str] = deque()
         self._twins: dict[str, asyncio.Future[None]] = {}  # scope -> future a waiting twin awaits
-        self._overdue: set[str] = set()  # calls still running past their ttl
+        self._overdue: set[str] = set()  # calls still running past their ttl, or dropped for room
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -104,21 +114,33 @@ class InProcessOutcomes:
             del self._entries[scope]
         else:
             self._entries[scope] = outcome
+            self._bytes += len(outcome) + ENTRY_OVERHEAD
+            if self._bytes > self.max_bytes:
+                self._make_room()
         twin = self._twins.pop(scope, None)
         if twin is not None:
             twin.set_result(None)
 
     def _purge(self, now: float) -> None:
         """Drop the outcomes past their ttl, oldest first (a call still running, when it ends)."""
-        entries, expiries, scopes = self._entries, self._expiries, self._scopes
+        expiries = self._expiries
         while expiries and expiries[0] <= now:
-            expiry = expiries.popleft()
-            scope = scopes.popleft()
-            entry = entries.get(scope)
-            if type(entry) is bytes:
-                del entries[scope]
-            elif entry == expiry:  # this very call still runs: keep() drops its outcome
-                self._overdue.add(scope)
+            self._drop_oldest()
+
+    def _make_room(self) -> None:
+        """Drop the oldest outcomes until those kept fit in ``max_bytes``."""
+        while self._bytes > self.max_bytes and self._expiries:
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        expiry = self._expiries.popleft()
+        scope = self._scopes.popleft()
+        entry = self._entries.get(scope)
+        if type(entry) is bytes:
+            del self._entries[scope]
+            self._bytes -= len(entry) + ENTRY_OVERHEAD
+        elif entry == expiry:  # this very call still runs: keep() drops its outcome
+            self._overdue.add(scope)
 
     @property
     def direct(self) -> bool:
