@@ -416,6 +416,9 @@ async def test_requires_auth_refuses_anonymous_before_validating(dispatcher: Dis
     message = "this method requires an authenticated user"
     assert await error_of(dispatcher, proxy_request("app.private", {"task_id": 3}, user="")) == (401, message, False)
     assert await error_of(dispatcher, proxy_request("app.private", {"task_id": "x"}, user="")) == (401, message, False)
+    # Centrifugo may leave "user" out altogether for an anonymous connection.
+    no_user = json.dumps({"client": "c-1", "method": "app.private", "data": {"task_id": 3}}).encode()
+    assert await error_of(dispatcher, no_user) == (401, message, False)
     assert (await answer(dispatcher, proxy_request("app.private", {"task_id": 3})))["result"]["data"] == {"value": 3}
 
 
