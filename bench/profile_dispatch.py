@@ -29,7 +29,7 @@ os.environ.setdefault("CENTRIFUGO_PROXY_SECRET", "bench-secret")
 
 import bench_apps  # noqa: E402
 from common import machine_lines, median  # noqa: E402
-from runtime_bench import proxy_body  # noqa: E402
+from runtime_bench import keyed_body, proxy_body  # noqa: E402
 
 from hatch_centrifugo_sdk.runtime import dispatch as dispatch_module  # noqa: E402
 from hatch_centrifugo_sdk.dispatch import PROXY_SECRET_HEADER  # noqa: E402
@@ -63,13 +63,10 @@ async def timed(call, body: bytes, calls: int) -> float:  # type: ignore[no-unty
 
 
 def keyed_bodies(method: str, count: int) -> list[bytes]:
-    bodies = []
-    for number in range(count):
-        request = json.loads(proxy_body(method))
-        # Where the SDKs put it: the first member of the params.
-        request["data"] = {"$idempotency_key": f"bench-{number:08d}", **request["data"]}
-        bodies.append(json.dumps(request, separators=(",", ":")).encode())
-    return bodies
+    """``count`` requests as the SDKs send them, each with a key of its own."""
+    template = keyed_body(method)
+    placeholder = b"0" * 32  # keyed_body's key
+    return [template.replace(placeholder, b"%032d" % number) for number in range(count)]
 
 
 async def main(calls: int, method: str, keyed: bool) -> None:

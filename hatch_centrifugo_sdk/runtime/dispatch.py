@@ -128,7 +128,7 @@ class SecretCheck:
     per interval."""
 
     def __init__(self, secret: str | None, header: str, request: str, requests: str) -> None:
-        self.expected = secret.encode() if secret is not None else None  # None: insecure, all pass
+        self._secret = secret.encode() if secret is not None else None  # None: insecure, all pass
         self.header = header
         self.request, self.requests = request, requests  # "an RPC proxy request", "RPC proxy requests"
         self.log_interval = 60.0  # seconds between two warnings
@@ -137,9 +137,9 @@ class SecretCheck:
 
     def matches(self, given: bytes | None) -> bool:
         """Whether ``given``, the secret header's value (None: absent), is the shared secret."""
-        if self.expected is None:
+        if self._secret is None:
             return True
-        return given is not None and hmac.compare_digest(given, self.expected)
+        return given is not None and hmac.compare_digest(given, self._secret)
 
     def refusal(self, http_method: str, given: bytes | None) -> Reply | None:
         """405 for a method other than POST, 403 (logged) for a wrong secret, else None."""
@@ -258,8 +258,7 @@ class Dispatcher:
         The one check of every endpoint: POST only (405), the shared secret (403, ``secret``
         is the header's value, None when absent), and a declared size over the limit (413).
         """
-        expected = self.secret.expected
-        if http_method != "POST" or (expected is not None and (secret is None or not hmac.compare_digest(secret, expected))):
+        if http_method != "POST" or not self.secret.matches(secret):
             return self.secret.refusal(http_method, secret)
         if content_length is not None and content_length.isdigit() and int(content_length) > self.max_payload_bytes:
             return self.payload_too_large()
@@ -414,7 +413,7 @@ class Dispatcher:
 
     async def _call(self, handler: Handler, conn: Connection, params: BaseModel, note: str) -> Reply:
         """Run the handler; ``note`` (what the service knows of it) ends a temporary 408 or 500's message."""
-        timeout = handler.timeout if handler.timeout is not None else self.handler_timeout
+        timeout = self._timeout_of(handler)
         call: Any = handler.func(conn, params)
         threshold = self.blocking_threshold or math.inf
         try:
@@ -708,7 +707,6 @@ def _ok(body: bytes) -> Reply:
     fields["body"] = body
     fields["headers"] = ()
     return reply
-
 
 
 def _connection(

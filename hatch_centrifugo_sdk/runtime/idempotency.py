@@ -37,9 +37,6 @@ class StillRunning(Exception):
     """A call with the same key is still running after the wait."""
 
 
-_PENDING = object()
-
-
 class InProcessOutcomes:
     """Outcomes in this process's memory: for one service instance (lost on restart).
 
